@@ -1,0 +1,1 @@
+"""The `mudjam` command: dev tokens, the upstream ops publisher, and the embedded dev stack."""

@@ -1,0 +1,190 @@
+"""mudjam dev up | dev-token | ops … | asyncapi"""
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from shared.auth import issue_token
+from shared.settings import AuthSettings, KafkaSettings
+
+
+def _json_arg(value: str) -> Any:
+    """Inline JSON, or @path to a JSON file."""
+    return json.loads(Path(value[1:]).read_text() if value.startswith("@") else value)
+
+
+def _equipment(value: str) -> dict[str, str]:
+    asset_id, name_en, name_th = [*value.split(":", 2), "", ""][:3]
+    return {"asset_id": asset_id, "name_en": name_en or asset_id, "name_th": name_th or name_en or asset_id}
+
+
+def dev_token(args: argparse.Namespace) -> None:
+    secret = AuthSettings().jwt_secret.get_secret_value()
+    print(
+        issue_token(
+            secret,
+            user_id=args.user,
+            name=args.name,
+            tenant_id=args.tenant,
+            branches=[b.strip() for b in args.branches.split(",") if b.strip()],
+            roles=[r.strip() for r in args.roles.split(",") if r.strip()],
+            now=datetime.now(UTC),
+            ttl=timedelta(hours=args.ttl_hours),
+            issuer=AuthSettings().jwt_issuer,
+        )
+    )
+
+
+async def _ops(args: argparse.Namespace) -> None:
+    from mudjam.ops import OpsPublisher
+
+    async with OpsPublisher(args.bootstrap) as ops:
+        match args.ops_command:
+            case "tenant":
+                envelope = await ops.tenant(args.tenant, **_json_arg(args.settings))
+            case "customer":
+                fields = {
+                    "name": args.name,
+                    "customer_type": args.type,
+                    "email": args.email,
+                    "phone": args.phone,
+                    "preferred_language": args.language,
+                    "tax_id": args.tax_id,
+                    "tax_branch_no": args.tax_branch,
+                    "address": args.address,
+                    "private_notes": args.private_notes,
+                }
+                envelope = await ops.customer(args.tenant, args.id, **fields)
+            case "quote-accepted":
+                envelope = await ops.quote_accepted(
+                    args.tenant,
+                    branch_id=args.branch,
+                    quote_id=args.quote,
+                    customer_id=args.customer,
+                    deposit=Decimal(args.deposit),
+                    job_id=args.job,
+                )
+            case "job":
+                envelope = await ops.job(
+                    args.tenant,
+                    job_id=args.job,
+                    customer_id=args.customer,
+                    stage=args.stage,
+                    branch_id=args.branch,
+                    start_date=args.start,
+                    end_date=args.end,
+                    equipment=[_equipment(e) for e in args.equipment],
+                    internal_notes=args.internal_notes,
+                )
+            case "publish":
+                envelope = await ops.publish_raw(
+                    args.type,
+                    _json_arg(args.data),
+                    tenant_id=args.tenant,
+                    subject=args.subject,
+                    branch_id=args.branch,
+                )
+    print(json.dumps({"published": envelope.type, "id": str(envelope.id), "subject": envelope.subject}))
+
+
+def asyncapi(args: argparse.Namespace) -> None:
+    from mudjam.contracts import catalogue_asyncapi
+
+    spec = catalogue_asyncapi()
+    print(spec.to_yaml() if args.format == "yaml" else spec.to_json())
+
+
+def _ops_parser(sub: Any) -> None:
+    ops = sub.add_parser("ops", help="publish upstream operations-system events (SPEC §9)")
+    ops.add_argument("--bootstrap", default=KafkaSettings().bootstrap_servers, help="Kafka bootstrap servers")
+    ops_sub = ops.add_subparsers(dest="ops_command", required=True)
+
+    tenant = ops_sub.add_parser("tenant", help="tenant.settings_updated.v1")
+    tenant.add_argument("--tenant", required=True)
+    tenant.add_argument("--settings", required=True, help="JSON, or @file.json")
+
+    customer = ops_sub.add_parser("customer", help="customer.upserted.v1")
+    customer.add_argument("--tenant", required=True)
+    customer.add_argument("--id", required=True)
+    customer.add_argument("--name", required=True)
+    customer.add_argument("--type", choices=["individual", "company"], default="individual")
+    customer.add_argument("--email", default="")
+    customer.add_argument("--phone", default="")
+    customer.add_argument("--language", choices=["th", "en"], default="th")
+    customer.add_argument("--tax-id")
+    customer.add_argument("--tax-branch")
+    customer.add_argument("--address", default="")
+    customer.add_argument("--private-notes", default="")
+
+    quote = ops_sub.add_parser("quote-accepted", help="quote.accepted.v1 (with a deposit: a pending deposit)")
+    quote.add_argument("--tenant", required=True)
+    quote.add_argument("--branch", required=True)
+    quote.add_argument("--quote", required=True)
+    quote.add_argument("--customer", required=True)
+    quote.add_argument("--deposit", required=True)
+    quote.add_argument("--job")
+
+    job = ops_sub.add_parser("job", help="job.stage_changed.v1, or job.closed.v1 with --stage closed")
+    job.add_argument("--tenant", required=True)
+    job.add_argument("--job", required=True)
+    job.add_argument("--customer", required=True)
+    job.add_argument(
+        "--stage",
+        required=True,
+        choices=["new", "picking", "loaded", "delivering", "on_site", "returning", "closed", "cancelled"],
+    )
+    job.add_argument("--branch")
+    job.add_argument("--start", type=date.fromisoformat)
+    job.add_argument("--end", type=date.fromisoformat)
+    job.add_argument("--equipment", action="append", default=[], help="ASSET_ID:English name:Thai name")
+    job.add_argument("--internal-notes", default="")
+
+    publish = ops_sub.add_parser("publish", help="any catalogued event type from JSON")
+    publish.add_argument("--tenant", required=True)
+    publish.add_argument("--type", required=True)
+    publish.add_argument("--subject", required=True)
+    publish.add_argument("--branch")
+    publish.add_argument("--data", required=True, help="JSON, or @file.json")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="mudjam")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="the embedded development stack")
+    dev_sub = dev.add_subparsers(dest="dev_command", required=True)
+    up = dev_sub.add_parser("up", help="run everything on embedded defaults, with demo data")
+    up.add_argument("--state-dir", default=".run", help="where databases, documents and mail are kept")
+    up.add_argument("--fresh", action="store_true", help="start from empty databases")
+    up.add_argument("--no-demo", action="store_true", help="skip the demo data")
+
+    token = sub.add_parser("dev-token", help="print a dev staff bearer token")
+    token.add_argument("--tenant", default="demo")
+    token.add_argument("--branches", default="*", help="comma-separated branch ids, * for all")
+    token.add_argument("--roles", default="staff,manager", help="comma-separated: staff, manager")
+    token.add_argument("--user", default="dev-staff")
+    token.add_argument("--name", default="Dev Staff")
+    token.add_argument("--ttl-hours", type=float, default=12)
+
+    _ops_parser(sub)
+
+    spec = sub.add_parser("asyncapi", help="print the AsyncAPI document of every topic")
+    spec.add_argument("--format", choices=["yaml", "json"], default="yaml")
+
+    args = parser.parse_args(argv)
+    match args.command:
+        case "dev":
+            from mudjam.devstack import run_dev_stack
+
+            sys.exit(run_dev_stack(Path(args.state_dir), fresh=args.fresh, demo=not args.no_demo))
+        case "dev-token":
+            dev_token(args)
+        case "ops":
+            asyncio.run(_ops(args))
+        case "asyncapi":
+            asyncapi(args)

@@ -1,0 +1,1 @@
+"""Security deposits: request, collection (DEPR), return full / partial / forfeit (DEPRR), void, SLA."""

@@ -1,0 +1,84 @@
+"""Composition root: wires settings, database, broker, consumer, render workers, storage and routes."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.documents.adapters.renderer import PdfRenderer
+from services.documents.adapters.storage import LocalFolderStorage
+from services.documents.adapters.tables import kernel
+from services.documents.adapters.uow import DocumentsUnitOfWork
+from services.documents.entrypoints import events, http, workers
+from services.documents.settings import Settings
+from shared.clock import Clock
+from shared.contracts.catalogue import BILLING, CUSTOMERS, DEPOSITS, DOCUMENTS, TENANTS
+from shared.db import make_engine
+from shared.logs import configure_logging
+from shared.messaging.consumer import EventConsumer
+from shared.runtime import Runtime
+from shared.web import create_app
+
+SERVICE = "documents"
+CONSUMER_GROUP = "documents.render"
+CONSUMED_TOPICS = (TENANTS, CUSTOMERS, DEPOSITS, BILLING)
+
+
+def build_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(SERVICE, settings.log_level)
+    clock = Clock(settings.clock_offset)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    runtime = Runtime(SERVICE, settings, engine, kernel, publishes=(DOCUMENTS,))
+    jobs_ready = asyncio.Event()
+    EventConsumer(
+        CONSUMER_GROUP,
+        uow_factory=lambda: DocumentsUnitOfWork(engine, jobs_ready=jobs_ready),
+        handlers=events.handlers(clock),
+        settings=settings.kafka,
+        clock=clock,
+    ).subscribe(runtime.broker, CONSUMED_TOPICS)
+
+    storage = LocalFolderStorage(settings.storage_dir)
+    renderer = PdfRenderer(
+        processes=settings.render_processes, max_tasks_per_child=settings.render_max_tasks_per_child
+    )
+    runtime.workers.append(workers.renderer_warm_up(renderer))
+    runtime.workers.extend(
+        workers.render_workers(
+            engine=engine,
+            renderer=renderer,
+            storage=storage,
+            clock=clock,
+            settings=settings,
+            jobs_ready=jobs_ready,
+        )
+    )
+    runtime.workers.append(workers.queue_metrics(engine, clock, settings.queue_metrics_interval_s))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            async with runtime.lifespan(app):
+                yield
+        finally:
+            renderer.close()
+
+    app = create_app(
+        title="Mudjam documents",
+        description="Customer documents rendered to PDF from events (deposit request with PromptPay QR, "
+        "deposit receipt DEPR, deposit return receipt DEPRR and its void version, invoice with a PromptPay "
+        "QR for the balance and a new version per payment, receipt RC, pre-payment receipt PREREC, tax "
+        "invoice), bilingual Thai/English, "
+        "served one by one or as a zip. Staff bearer tokens, or service tokens of the portal and "
+        "notifications scoped to the tenant concerned.",
+        engine=engine,
+        broker=runtime.broker,
+        lifespan=lifespan,
+        clock=clock,
+        auth=settings.auth,
+    )
+    app.state.document_storage = storage
+    app.include_router(http.router)
+    return app

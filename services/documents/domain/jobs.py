@@ -1,0 +1,142 @@
+"""The job that renders one document version: pending → rendering → done | failed, with a lease,
+bounded retries and backoff. Pure."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+from services.documents.domain.facts import DocumentFacts
+from shared.context import Trace
+from shared.contracts.documents import DocumentKind, document_id
+
+MAX_ERROR_CHARS = 2000
+
+
+class RenderInputMissing(Exception):
+    """A slice the document prints (tenant, customer) has not arrived yet: retry later."""
+
+
+class OriginalDocumentMissing(Exception):
+    """A void or a payment arrived for a document this service never scheduled (the consumer
+    retries it)."""
+
+
+class PaymentVersionTaken(Exception):
+    """Another payment took the invoice's next version meanwhile (the consumer retries it, on top)."""
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    RENDERING = "rendering"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries with exponential backoff: initial, 2×, 4×… capped at max_delay."""
+
+    max_attempts: int
+    initial_delay: timedelta
+    max_delay: timedelta
+
+    def delay(self, attempts: int) -> timedelta:
+        return min(self.initial_delay * 2 ** max(attempts - 1, 0), self.max_delay)
+
+    def exhausted(self, attempts: int) -> bool:
+        return attempts >= self.max_attempts
+
+
+@dataclass
+class RenderJob:
+    """One version of one document to render: pending → rendering → done | failed."""
+
+    id: UUID
+    tenant_id: str
+    branch_id: str | None
+    document_id: UUID
+    kind: DocumentKind
+    number: str
+    version: int
+    customer_id: str
+    facts: DocumentFacts
+    status: JobStatus
+    attempts: int
+    next_attempt_at: datetime
+    created_at: datetime
+    locked_until: datetime | None = None
+    claim_token: UUID | None = None
+    last_error: str | None = None
+    finished_at: datetime | None = None
+    awaiting_input: bool = False  # failed because the tenant or customer was not known yet
+    trace: Trace | None = None  # the request chain that caused the job
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        id: UUID,
+        tenant_id: str,
+        branch_id: str | None,
+        facts: DocumentFacts,
+        version: int,
+        now: datetime,
+        trace: Trace | None = None,
+    ) -> "RenderJob":
+        return cls(
+            id=id,
+            tenant_id=tenant_id,
+            branch_id=branch_id,
+            document_id=document_id(tenant_id, facts.kind, facts.number),
+            kind=facts.kind,
+            number=facts.number,
+            version=version,
+            customer_id=facts.customer_id,
+            facts=facts,
+            status=JobStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            trace=trace,
+        )
+
+    def lease_expired(self, now: datetime) -> bool:
+        return self.status is JobStatus.RENDERING and (self.locked_until is None or self.locked_until < now)
+
+    def claim(self, *, token: UUID, now: datetime, lease: timedelta) -> None:
+        """Every claim counts as an attempt, so a document that kills its renderer is bounded too."""
+        self.status = JobStatus.RENDERING
+        self.attempts += 1
+        self.awaiting_input = False
+        self.claim_token = token
+        self.locked_until = now + lease
+
+    def claimed_by(self, token: UUID) -> bool:
+        return self.status is JobStatus.RENDERING and self.claim_token == token
+
+    def release(self) -> None:
+        """Given back unrendered (the service is shutting down): due again, and not an attempt."""
+        self.status = JobStatus.PENDING
+        self.attempts = max(self.attempts - 1, 0)
+        self.locked_until = self.claim_token = None
+
+    def finish(self, now: datetime) -> None:
+        self.status = JobStatus.DONE
+        self.locked_until = self.claim_token = None
+        self.last_error = None
+        self.finished_at = now
+
+    def fail(self, *, error: str, now: datetime, policy: RetryPolicy, awaiting_input: bool = False) -> bool:
+        """Schedules the next attempt with backoff; True when the attempts are spent (dead letter).
+        A job that was only waiting for the tenant or customer is retried when they arrive."""
+        self.last_error = error[:MAX_ERROR_CHARS]
+        self.awaiting_input = awaiting_input
+        self.locked_until = self.claim_token = None
+        if policy.exhausted(self.attempts):
+            self.status = JobStatus.FAILED
+            self.finished_at = now
+            return True
+        self.status = JobStatus.PENDING
+        self.next_attempt_at = now + policy.delay(self.attempts)
+        return False

@@ -1,0 +1,28 @@
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCUMENTS_")
+
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/mudjam_documents"
+    port: int = 8003
+    storage_dir: Path = Path(".run/documents")
+    # Rendering is CPU-bound: each process renders one document at a time, off the event loop.
+    render_processes: int = Field(1, ge=1, le=64)
+    # A render process is replaced after this many documents, so a leak cannot grow without bound.
+    render_max_tasks_per_child: int = Field(200, ge=1)
+    render_timeout_s: float = Field(60.0, gt=0)
+    render_max_attempts: int = Field(6, ge=1, le=100)
+    render_retry_initial_delay_s: float = Field(1.0, gt=0)
+    render_retry_max_delay_s: float = Field(60.0, gt=0)
+    # A worker renews its claim every third of this while it renders; a job whose renderer died is
+    # reclaimed by any replica once the lease runs out.
+    render_lease_s: float = Field(15.0, ge=3)
+    # New jobs of this replica wake its workers at once; this poll finds other replicas' jobs.
+    render_poll_interval_s: float = Field(0.5, gt=0)
+    queue_metrics_interval_s: float = Field(5.0, gt=0)

@@ -1,0 +1,351 @@
+"""The projection store: idempotent upserts from events, and reads that are always scoped by the
+tenant and the customer."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, Table, and_, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.portal.adapters.tables import customers, deposits, documents, jobs, receipts, tenants
+from services.portal.domain import (
+    Business,
+    CustomerProfile,
+    CustomerScope,
+    Deposit,
+    DepositReturnInfo,
+    Document,
+    Equipment,
+    Job,
+    Receipt,
+)
+from shared.contracts.deposits import DepositStatus, ReturnKind
+from shared.contracts.documents import DocumentKind, document_id
+from shared.money import ZERO
+
+_RETURN_COLUMNS = (
+    "return_id",
+    "return_receipt_number",
+    "return_kind",
+    "returned_amount",
+    "retained_amount",
+    "return_reason",
+    "returned_on",
+    "return_method",
+    "return_reference",
+)
+
+
+def _primary_key(table: Table) -> list[Any]:
+    return list(table.primary_key.columns)
+
+
+def _job(row: Row[Any]) -> Job:
+    return Job(
+        job_id=row.job_id,
+        number=row.number,
+        stage=row.stage,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        equipment=tuple(Equipment(e["name_en"], e["name_th"], int(e["quantity"])) for e in row.equipment),
+    )
+
+
+def _deposit(row: Row[Any]) -> Deposit:
+    returned = None
+    if row.return_id is not None:
+        returned = DepositReturnInfo(
+            receipt_number=row.return_receipt_number,
+            kind=ReturnKind(row.return_kind),
+            returned_amount=row.returned_amount,
+            retained_amount=row.retained_amount,
+            reason=row.return_reason or "",
+            returned_on=row.returned_on,
+        )
+    return Deposit(
+        deposit_id=row.deposit_id,
+        number=row.number,
+        status=DepositStatus(row.status),
+        amount_requested=row.amount_requested,
+        collected=row.collected,
+        job_id=row.job_id,
+        requested_on=row.requested_on,
+        returned=returned,
+    )
+
+
+def _document(row: Row[Any]) -> Document:
+    return Document(
+        document_id=row.document_id,
+        kind=row.kind,
+        number=row.number,
+        version=row.version,
+        status=row.status,
+        issued_on=row.issued_on,
+        amount=row.amount,
+        reference=row.reference,
+        languages=tuple(row.languages),
+    )
+
+
+class ReadModel:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def _upsert_newer(self, table: Table, values: dict[str, Any]) -> None:
+        """Inserts the row, or overwrites it unless it already holds a newer event's state."""
+        keys = {c.name for c in table.primary_key.columns}
+        statement = insert(table).values(**values)
+        await self._conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=_primary_key(table),
+                set_={k: v for k, v in values.items() if k not in keys},
+                where=table.c.as_of <= statement.excluded.as_of,
+            )
+        )
+
+    # Upstream slices -------------------------------------------------------------------------
+
+    async def save_tenant(self, tenant_id: str, as_of: datetime, **values: Any) -> None:
+        await self._upsert_newer(tenants, {"tenant_id": tenant_id, "as_of": as_of, **values})
+
+    async def save_customer(
+        self, tenant_id: str, customer_id: str, *, name: str, preferred_language: str, as_of: datetime
+    ) -> None:
+        await self._upsert_newer(
+            customers,
+            {
+                "tenant_id": tenant_id,
+                "customer_id": customer_id,
+                "name": name,
+                "preferred_language": preferred_language,
+                "as_of": as_of,
+            },
+        )
+
+    async def save_job(self, tenant_id: str, customer_id: str, job: Job, as_of: datetime) -> None:
+        await self._upsert_newer(
+            jobs,
+            {
+                "tenant_id": tenant_id,
+                "job_id": job.job_id,
+                "customer_id": customer_id,
+                "number": job.number,
+                "stage": job.stage,
+                "start_date": job.start_date,
+                "end_date": job.end_date,
+                "equipment": [
+                    {"name_en": e.name_en, "name_th": e.name_th, "quantity": e.quantity}
+                    for e in job.equipment
+                ],
+                "as_of": as_of,
+            },
+        )
+
+    # Deposits ---------------------------------------------------------------------------------
+
+    async def ensure_deposit(
+        self,
+        tenant_id: str,
+        deposit_id: UUID,
+        *,
+        customer_id: str,
+        job_id: str | None,
+        number: str,
+        status: DepositStatus,
+        amount_requested: Decimal,
+        as_of: datetime,
+    ) -> None:
+        """The deposit's row, whichever of its events arrives first."""
+        await self._conn.execute(
+            insert(deposits)
+            .values(
+                tenant_id=tenant_id,
+                deposit_id=deposit_id,
+                customer_id=customer_id,
+                job_id=job_id,
+                number=number,
+                status=status.value,
+                amount_requested=amount_requested,
+                collected=ZERO,
+                as_of=as_of,
+            )
+            .on_conflict_do_nothing()
+        )
+
+    def _deposit_row(self, tenant_id: str, deposit_id: UUID) -> Any:
+        return and_(deposits.c.tenant_id == tenant_id, deposits.c.deposit_id == deposit_id)
+
+    async def update_deposit(self, tenant_id: str, deposit_id: UUID, **values: Any) -> None:
+        await self._conn.execute(
+            deposits.update().where(self._deposit_row(tenant_id, deposit_id)).values(**values)
+        )
+
+    async def record_collected(self, tenant_id: str, deposit_id: UUID, total_collected: Decimal) -> None:
+        # Collections only ever add up, so the largest total seen is the current one.
+        await self.update_deposit(
+            tenant_id, deposit_id, collected=func.greatest(deposits.c.collected, total_collected)
+        )
+
+    async def move_deposit(
+        self, tenant_id: str, deposit_id: UUID, status: DepositStatus, as_of: datetime
+    ) -> None:
+        await self._conn.execute(
+            deposits.update()
+            .where(self._deposit_row(tenant_id, deposit_id), deposits.c.as_of <= as_of)
+            .values(status=status.value, as_of=as_of)
+        )
+
+    async def clear_return(self, tenant_id: str, deposit_id: UUID, return_id: UUID) -> None:
+        await self._conn.execute(
+            deposits.update()
+            .where(self._deposit_row(tenant_id, deposit_id), deposits.c.return_id == return_id)
+            .values(dict.fromkeys(_RETURN_COLUMNS))
+        )
+
+    # Receipts and documents -------------------------------------------------------------------
+
+    async def save_receipt(self, tenant_id: str, kind: DocumentKind, number: str, **values: Any) -> bool:
+        """Records the receipt (a void mark that arrived first is kept); True when it is void."""
+        statement = insert(receipts).values(
+            tenant_id=tenant_id,
+            kind=kind.value,
+            number=number,
+            document_id=document_id(tenant_id, kind, number),
+            **values,
+        )
+        row = await self._conn.execute(
+            statement.on_conflict_do_update(index_elements=_primary_key(receipts), set_=values).returning(
+                receipts.c.void
+            )
+        )
+        return bool(row.scalar_one())
+
+    async def void_receipt(
+        self,
+        tenant_id: str,
+        kind: DocumentKind,
+        number: str,
+        *,
+        customer_id: str,
+        deposit_id: UUID,
+        deposit_number: str,
+    ) -> None:
+        await self._conn.execute(
+            insert(receipts)
+            .values(
+                tenant_id=tenant_id,
+                kind=kind.value,
+                number=number,
+                document_id=document_id(tenant_id, kind, number),
+                customer_id=customer_id,
+                deposit_id=deposit_id,
+                deposit_number=deposit_number,
+                void=True,
+            )
+            .on_conflict_do_update(index_elements=_primary_key(receipts), set_={"void": True})
+        )
+
+    async def save_document(self, tenant_id: str, values: dict[str, Any]) -> None:
+        statement = insert(documents).values(tenant_id=tenant_id, **values)
+        await self._conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=_primary_key(documents),
+                set_=values,
+                where=documents.c.version <= statement.excluded.version,
+            )
+        )
+
+    # Reads, scoped by tenant and customer -----------------------------------------------------
+
+    async def business(self, tenant_id: str) -> Business | None:
+        row = (await self._conn.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
+        if row is None:
+            return None
+        return Business(
+            tenant_id=row.tenant_id,
+            name_en=row.business_name_en,
+            name_th=row.business_name_th,
+            phone=row.phone,
+            email=row.email,
+            promptpay_id=row.promptpay_id,
+            default_language=row.default_language,
+            timezone=row.timezone,
+        )
+
+    async def customer(self, tenant_id: str, customer_id: str) -> CustomerProfile | None:
+        row = (
+            await self._conn.execute(
+                select(customers.c.name, customers.c.preferred_language).where(
+                    customers.c.tenant_id == tenant_id, customers.c.customer_id == customer_id
+                )
+            )
+        ).first()
+        return CustomerProfile(tenant_id, customer_id, row.name, row.preferred_language) if row else None
+
+    async def jobs(self, scope: CustomerScope, job_id: str | None = None) -> list[Job]:
+        query = select(jobs).where(
+            jobs.c.tenant_id == scope.tenant_id, jobs.c.customer_id == scope.customer_id
+        )
+        if job_id is not None:
+            query = query.where(jobs.c.job_id == job_id)
+        return [_job(row) for row in await self._conn.execute(query)]
+
+    async def deposits(self, scope: CustomerScope, job_id: str | None = None) -> list[Deposit]:
+        query = select(deposits).where(
+            deposits.c.tenant_id == scope.tenant_id, deposits.c.customer_id == scope.customer_id
+        )
+        if job_id is not None:
+            query = query.where(deposits.c.job_id == job_id)
+        query = query.order_by(deposits.c.requested_on.desc().nulls_last(), deposits.c.number.desc())
+        return [_deposit(row) for row in await self._conn.execute(query)]
+
+    async def receipts(self, scope: CustomerScope, invoice_id: UUID | None = None) -> list[Receipt]:
+        """The customer's receipts, newest first (only an invoice's payment receipts if one is named)."""
+        rendered = and_(
+            documents.c.tenant_id == receipts.c.tenant_id,
+            documents.c.document_id == receipts.c.document_id,
+            documents.c.customer_id == receipts.c.customer_id,
+        )
+        query = (
+            select(receipts, documents.c.document_id.is_not(None).label("pdf_ready"))
+            .select_from(receipts.outerjoin(documents, rendered))
+            .where(
+                receipts.c.tenant_id == scope.tenant_id,
+                receipts.c.customer_id == scope.customer_id,
+                receipts.c.issued_on.is_not(None),
+            )
+            .order_by(receipts.c.issued_on.desc(), receipts.c.number.desc())
+        )
+        if invoice_id is not None:
+            query = query.where(receipts.c.invoice_id == invoice_id)
+        return [
+            Receipt(
+                kind=row.kind,
+                number=row.number,
+                issued_on=row.issued_on,
+                amount=row.amount,
+                method=row.method,
+                reference=row.reference,
+                deposit_number=row.deposit_number,
+                void=row.void,
+                document_id=row.document_id,
+                retained_amount=row.retained_amount,
+                reason=row.reason,
+                pdf_ready=row.pdf_ready,
+                invoice_number=row.invoice_number,
+            )
+            for row in await self._conn.execute(query)
+        ]
+
+    async def documents(self, scope: CustomerScope, document_id: UUID | None = None) -> list[Document]:
+        query = select(documents).where(
+            documents.c.tenant_id == scope.tenant_id, documents.c.customer_id == scope.customer_id
+        )
+        if document_id is not None:
+            query = query.where(documents.c.document_id == document_id)
+        query = query.order_by(documents.c.issued_on.desc(), documents.c.number.desc())
+        return [_document(row) for row in await self._conn.execute(query)]

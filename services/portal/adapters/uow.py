@@ -1,0 +1,25 @@
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.portal.adapters.invoices import InvoiceStore, SlipStore
+from services.portal.adapters.links import LinkRepository
+from services.portal.adapters.read_model import ReadModel
+from services.portal.adapters.tables import kernel
+from shared.db import UnitOfWork
+
+SOURCE = "mudjam/portal"
+
+
+class PortalUnitOfWork(UnitOfWork):
+    links: LinkRepository
+    read_model: ReadModel
+    invoices: InvoiceStore
+    slips: SlipStore
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine, kernel, SOURCE)
+
+    def bind(self, conn: AsyncConnection) -> None:
+        self.links = LinkRepository(conn)
+        self.read_model = ReadModel(conn)
+        self.invoices = InvoiceStore(conn)
+        self.slips = SlipStore(conn)

@@ -1,0 +1,244 @@
+"""The customer's view of their account: which jobs are active, what is owed or held, what was
+returned, their receipts and documents. Pure: no I/O, no clock."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from services.portal.domain.invoices import Invoice
+from shared.contracts.deposits import DepositStatus, ReturnKind
+from shared.errors import NotFound
+from shared.money import ZERO
+
+LANGUAGES = ("th", "en")
+CLOSED_STAGES = frozenset({"closed", "cancelled"})
+NOT_YET_DISPATCHED = frozenset({"new", "picking", "loaded"})
+HOLDING = frozenset({DepositStatus.PARTIALLY_HELD, DepositStatus.HELD})
+OWING = frozenset({DepositStatus.PENDING, DepositStatus.PARTIALLY_HELD})
+SETTLED = frozenset({DepositStatus.RETURNED, DepositStatus.PARTIALLY_RETURNED, DepositStatus.FORFEITED})
+
+
+class JobNotFound(NotFound):
+    code = "job_not_found"
+
+
+class DocumentNotFound(NotFound):
+    code = "document_not_found"
+
+
+# Language --------------------------------------------------------------------------------------------
+
+
+def pick_language(
+    cookie: str | None, preferred: str | None, default: str | None = None, browser: str | None = None
+) -> str:
+    """The toggle's choice, else the customer's preferred language, else the browser's (when the
+    customer is unknown), else the business's, else Thai."""
+    for candidate in (cookie, preferred, browser, default):
+        if candidate in LANGUAGES:
+            return str(candidate)
+    return "th"
+
+
+def browser_language(accept_language: str | None) -> str | None:
+    """The first of Thai or English the browser's Accept-Language header asks for, by weight."""
+    weighted = []
+    for position, part in enumerate((accept_language or "")[:500].split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        primary = tag.split("-")[0].lower()
+        if primary in LANGUAGES and weight > 0:
+            weighted.append((-weight, position, primary))
+    return min(weighted)[2] if weighted else None
+
+
+@dataclass(frozen=True)
+class Business:
+    tenant_id: str
+    name_en: str = ""
+    name_th: str = ""
+    phone: str = ""
+    email: str = ""
+    promptpay_id: str = ""
+    default_language: str = "th"
+    timezone: str = "Asia/Bangkok"
+
+    def name(self, lang: str) -> str:
+        return (self.name_th if lang == "th" else self.name_en) or self.name_en or self.name_th
+
+
+@dataclass(frozen=True)
+class CustomerProfile:
+    tenant_id: str
+    customer_id: str
+    name: str
+    preferred_language: str
+
+
+@dataclass(frozen=True)
+class CustomerScope:
+    """Every read of the portal is scoped by both: a customer sees only their own data."""
+
+    tenant_id: str
+    customer_id: str
+
+
+@dataclass(frozen=True)
+class Equipment:
+    name_en: str
+    name_th: str
+    quantity: int = 1
+
+    def name(self, lang: str) -> str:
+        return (self.name_th if lang == "th" else self.name_en) or self.name_en
+
+
+@dataclass(frozen=True)
+class Job:
+    job_id: str
+    number: str
+    stage: str
+    start_date: date | None = None
+    end_date: date | None = None
+    equipment: tuple[Equipment, ...] = ()
+
+    @property
+    def is_past(self) -> bool:
+        return self.stage in CLOSED_STAGES
+
+    def is_upcoming(self, today: date) -> bool:
+        return self.stage in NOT_YET_DISPATCHED and self.start_date is not None and self.start_date > today
+
+
+@dataclass(frozen=True)
+class JobGroups:
+    active: list[Job]
+    upcoming: list[Job]
+    past: list[Job]
+
+    @property
+    def open(self) -> list[Job]:
+        return self.active + self.upcoming
+
+
+def group_jobs(jobs: list[Job], today: date) -> JobGroups:
+    """Active (under way), Upcoming (booked, starting after today, not yet dispatched), Past
+    (closed or cancelled)."""
+    past = [j for j in jobs if j.is_past]
+    upcoming = [j for j in jobs if not j.is_past and j.is_upcoming(today)]
+    active = [j for j in jobs if not j.is_past and not j.is_upcoming(today)]
+    return JobGroups(
+        active=sorted(active, key=lambda j: (j.end_date or date.max, j.number)),
+        upcoming=sorted(upcoming, key=lambda j: (j.start_date or date.max, j.number)),
+        past=sorted(past, key=lambda j: (j.end_date or date.min, j.number), reverse=True),
+    )
+
+
+@dataclass(frozen=True)
+class DepositReturnInfo:
+    receipt_number: str
+    kind: ReturnKind
+    returned_amount: Decimal
+    retained_amount: Decimal
+    reason: str
+    returned_on: date
+
+    @property
+    def shows_deduction(self) -> bool:
+        """Partial returns and forfeits show what was kept and why (the customer reads the reason)."""
+        return self.kind is not ReturnKind.FULL
+
+
+@dataclass(frozen=True)
+class Deposit:
+    deposit_id: UUID
+    number: str
+    status: DepositStatus
+    amount_requested: Decimal
+    collected: Decimal
+    job_id: str | None = None
+    requested_on: date | None = None
+    returned: DepositReturnInfo | None = None
+
+    @property
+    def amount_due(self) -> Decimal:
+        if self.status not in OWING:
+            return ZERO
+        return max(self.amount_requested - self.collected, ZERO)
+
+
+@dataclass(frozen=True)
+class DepositSection:
+    held: list[Deposit] = field(default_factory=list)
+    pending: list[Deposit] = field(default_factory=list)
+    returned: list[Deposit] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.held or self.pending or self.returned)
+
+
+def deposit_section(deposits: list[Deposit]) -> DepositSection:
+    """Held (money the business holds), pending (still to pay, with a QR), returned (with any
+    deduction). A partly paid deposit is both held and pending."""
+    return DepositSection(
+        held=[d for d in deposits if d.status in HOLDING],
+        pending=[d for d in deposits if d.amount_due > ZERO],
+        returned=[d for d in deposits if d.status in SETTLED and d.returned is not None],
+    )
+
+
+def all_caught_up(groups: JobGroups, deposits: DepositSection, outstanding: Sequence[Invoice] = ()) -> bool:
+    """Nothing open: no job under way or booked, no invoice or deposit to pay, no deposit waiting to
+    come back."""
+    return not groups.open and not deposits.pending and not deposits.held and not outstanding
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A deposit receipt (DEPR) or return receipt (DEPRR) names its deposit; a payment receipt (RC)
+    its invoice; a pre-payment receipt (PREREC) neither."""
+
+    kind: str
+    number: str
+    issued_on: date
+    amount: Decimal
+    method: str | None
+    reference: str
+    deposit_number: str | None
+    void: bool
+    document_id: UUID
+    retained_amount: Decimal | None = None
+    reason: str = ""
+    pdf_ready: bool = False
+    invoice_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    document_id: UUID
+    kind: str
+    number: str
+    version: int
+    status: str
+    issued_on: date
+    amount: Decimal
+    reference: str
+    languages: tuple[str, ...]
+
+    @property
+    def void(self) -> bool:
+        return self.status == "void"
+
+    def language_for(self, lang: str) -> str:
+        """The PDF in the page's language when rendered in it, else one that exists."""
+        if lang in self.languages or not self.languages:
+            return lang
+        return self.languages[0]

@@ -1,0 +1,95 @@
+"""Portal links: the customer's credential, kept only as a hash, valid for a bounded time. Pure: no
+I/O, no clock."""
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+from shared.db.stores import Actor
+from shared.errors import NotFound, RuleViolation
+
+LINK_DEFAULT_DAYS = 30
+LINK_MIN_DAYS, LINK_MAX_DAYS = 1, 365
+
+
+class LinkNotFound(NotFound):
+    code = "portal_link_not_found"
+
+
+class LinkValidityInvalid(RuleViolation):
+    code = "expires_in_days_invalid"
+
+
+class UnknownCustomer(RuleViolation):
+    code = "unknown_customer"
+
+
+class LinkState(StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def hash_token(token: str) -> str:
+    """Links are stored by this hash only: a leaked table opens nobody's portal."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _pad(length: int, secret: bytes, link_id: UUID) -> bytes:
+    return hmac.new(secret, b"portal-link-seal:" + link_id.bytes, hashlib.sha256).digest()[:length]
+
+
+def seal_token(token: str, *, secret: bytes, link_id: UUID) -> str:
+    """The token masked with a one-time pad keyed by the server secret and the (unique) link id, so
+    a replayed issue response can show the link again while the database never holds it readable."""
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    if len(raw) > 32:
+        raise ValueError("a sealed token is at most 32 bytes")
+    masked = bytes(a ^ b for a, b in zip(raw, _pad(len(raw), secret, link_id), strict=True))
+    return base64.urlsafe_b64encode(masked).decode().rstrip("=")
+
+
+def unseal_token(sealed: str, *, secret: bytes, link_id: UUID) -> str:
+    return seal_token(sealed, secret=secret, link_id=link_id)  # XOR with the same pad undoes it
+
+
+def link_expiry(now: datetime, days: int) -> datetime:
+    if not LINK_MIN_DAYS <= days <= LINK_MAX_DAYS:
+        raise LinkValidityInvalid(
+            f"A link is valid for {LINK_MIN_DAYS} to {LINK_MAX_DAYS} days", field="expires_in_days"
+        )
+    return now + timedelta(days=days)
+
+
+@dataclass
+class PortalLink:
+    """A customer's credential: whoever holds the URL sees that customer's portal until it expires
+    or staff revoke it."""
+
+    id: UUID
+    tenant_id: str
+    customer_id: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    created_by: Actor
+    revoked_at: datetime | None = None
+    revoked_by: Actor | None = None
+
+    def state(self, now: datetime) -> LinkState:
+        if self.revoked_at is not None:
+            return LinkState.REVOKED
+        if now >= self.expires_at:
+            return LinkState.EXPIRED
+        return LinkState.ACTIVE
+
+    def revoke(self, *, at: datetime, by: Actor) -> bool:
+        """Takes effect on the customer's next page; False when it was already revoked."""
+        if self.revoked_at is not None:
+            return False
+        self.revoked_at, self.revoked_by = at, by
+        return True

@@ -1,0 +1,220 @@
+"""What the customer pages share: templates, the language of a request, the session cookie, the
+forms' anti-forgery token, the PromptPay QR and the headers every private page carries."""
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+import fontpkg_sarabun
+import segno
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from services.portal import translations as tr
+from services.portal.domain import (
+    Business,
+    CustomerProfile,
+    DepositSection,
+    Invoice,
+    browser_language,
+    pick_language,
+)
+from services.portal.settings import Settings
+from services.portal.use_cases import Session
+from shared.clients import DocumentsClient
+from shared.labels import DEPOSIT_STATUSES, label
+from shared.promptpay import InvalidPromptPayId, promptpay_payload
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+# Thai glyphs for any phone or desktop without a Thai font (served from the pinned font package).
+FONTS_DIR = Path(fontpkg_sarabun.ROOT) / "files"
+SESSION_COOKIE = "portal_session"
+LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE_S = 365 * 24 * 3600
+_MAX_COOKIE_CHARS = 512
+
+PRIVATE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+PAGE_HEADERS = {
+    **PRIVATE_HEADERS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+}
+
+
+@dataclass(frozen=True)
+class Portal:
+    """The web side's dependencies, built once by the composition root."""
+
+    settings: Settings
+    templates: Jinja2Templates
+    cookies: URLSafeTimedSerializer
+    forms: URLSafeTimedSerializer
+    documents: DocumentsClient
+
+    @classmethod
+    def build(cls, settings: Settings, documents: DocumentsClient) -> "Portal":
+        secret = settings.session_secret.get_secret_value()
+        return cls(
+            settings=settings,
+            templates=Jinja2Templates(directory=TEMPLATES_DIR),
+            cookies=URLSafeTimedSerializer(secret, salt="portal-session"),
+            forms=URLSafeTimedSerializer(secret, salt="portal-form"),
+            documents=documents,
+        )
+
+
+class RedactLinkTokens(logging.Filter):
+    """Request logs name the path; a link's path is its credential, so it is logged as /l/…"""
+
+    _TOKEN = re.compile(r"^/l/.+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(
+            isinstance(a, str) and self._TOKEN.match(a) for a in record.args
+        ):
+            record.args = tuple(self._TOKEN.sub("/l/…", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def portal_of(request: Request) -> Portal:
+    portal: Portal = request.app.state.portal
+    return portal
+
+
+def session_link_id(request: Request) -> UUID | None:
+    """The link the session cookie names, if the cookie is ours, unaltered and not too old."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    if not raw or len(raw) > _MAX_COOKIE_CHARS:
+        return None
+    portal = portal_of(request)
+    try:
+        value = portal.cookies.loads(raw, max_age=portal.settings.session_max_age_s)
+        return UUID(str(value))
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+def form_token(request: Request, session: Session) -> str:
+    """A token bound to the session's link that every form posts back: with the SameSite=Lax session
+    cookie, another site cannot make a customer's browser submit a form here."""
+    return str(portal_of(request).forms.dumps(str(session.link_id)))
+
+
+def valid_form_token(request: Request, session: Session, token: object) -> bool:
+    if not isinstance(token, str) or len(token) > _MAX_COOKIE_CHARS:
+        return False
+    portal = portal_of(request)
+    try:
+        value = portal.forms.loads(token, max_age=portal.settings.session_max_age_s)
+    except BadSignature:
+        return False
+    return bool(value == str(session.link_id))
+
+
+def language_of(request: Request, customer: CustomerProfile | None, business: Business | None) -> str:
+    return pick_language(
+        request.cookies.get(LANG_COOKIE),
+        customer.preferred_language if customer else None,
+        business.default_language if business else None,
+        browser_language(request.headers.get("accept-language")),
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: the language toggle must not become an open redirect."""
+    if not target or len(target) > 300 or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
+        return "/"
+    return target
+
+
+def _promptpay_code(promptpay_id: str, amount: Decimal) -> segno.QRCode | None:
+    try:
+        payload = promptpay_payload(promptpay_id, amount)
+    except InvalidPromptPayId:
+        return None
+    return segno.make(payload, error="m", micro=False)
+
+
+def promptpay_qr(promptpay_id: str, amount: Decimal) -> str | None:
+    """A PNG data URI of the PromptPay QR for the amount, or None when the business has no valid id."""
+    code = _promptpay_code(promptpay_id, amount)
+    return str(code.png_data_uri(scale=6, border=4)) if code else None
+
+
+def promptpay_png(promptpay_id: str, amount: Decimal) -> bytes | None:
+    """The same QR as a PNG file, for customers who save it and open it in their banking app."""
+    code = _promptpay_code(promptpay_id, amount)
+    if code is None:
+        return None
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
+
+
+def deposit_qr_codes(business: Business, section: DepositSection) -> dict[UUID, str]:
+    codes = {d.deposit_id: promptpay_qr(business.promptpay_id, d.amount_due) for d in section.pending}
+    return {deposit_id: code for deposit_id, code in codes.items() if code}
+
+
+def invoice_qr_codes(business: Business, invoices: list[Invoice]) -> dict[UUID, str]:
+    """A QR for the balance of every invoice the customer can pay now (none while a report of
+    paying it waits to be checked)."""
+    codes = {i.invoice_id: promptpay_qr(business.promptpay_id, i.balance) for i in invoices if i.payable}
+    return {invoice_id: code for invoice_id, code in codes.items() if code}
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    lang: str,
+    business: Business | None,
+    session: Session | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    portal = portal_of(request)
+    values = {
+        "lang": lang,
+        "t": tr.translator(lang),
+        "date": partial(tr.short_date, lang=lang),
+        "money": tr.money,
+        "stage": partial(tr.stage_label, lang=lang),
+        "kind": partial(tr.document_kind_label, lang=lang),
+        "method": partial(tr.method_label, lang=lang),
+        "return_kind": partial(tr.return_kind_label, lang=lang),
+        "status": lambda value: label(DEPOSIT_STATUSES, value, lang),
+        "invoice_status": partial(tr.invoice_status_label, lang=lang),
+        "today": session.today if session else None,
+        "business": business,
+        "business_name": business.name(lang) if business else "",
+        "customer": session.customer if session else None,
+        "path": request.url.path,
+        "tab": None,
+        **context,
+    }
+    return portal.templates.TemplateResponse(
+        request, template, values, status_code=status_code, headers=PAGE_HEADERS
+    )
+
+
+def render_for(request: Request, session: Session, template: str, **context: Any) -> HTMLResponse:
+    lang = language_of(request, session.customer, session.business)
+    return render(request, template, lang=lang, business=session.business, session=session, **context)

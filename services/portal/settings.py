@@ -1,0 +1,31 @@
+from pydantic import SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+# Dev-only secret for session cookies and sealed link tokens, so `make run` works with no
+# configuration. Production refuses it.
+DEV_ONLY_SESSION_SECRET = "dev-only-insecure-portal-session-secret-do-not-use-in-production"
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAL_")
+
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/mudjam_portal"
+    port: int = 8000
+    session_secret: SecretStr = SecretStr(DEV_ONLY_SESSION_SECRET)
+    # A session cookie outlives neither its link nor this.
+    session_max_age_s: int = 365 * 24 * 3600
+
+    @model_validator(mode="after")
+    def _no_dev_session_secret_in_production(self) -> "Settings":
+        if (
+            self.environment == "production"
+            and self.session_secret.get_secret_value() == DEV_ONLY_SESSION_SECRET
+        ):
+            raise ValueError("PORTAL_SESSION_SECRET must be set in production")
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.urls.portal_public_url.startswith("https://")

@@ -1,0 +1,144 @@
+"""Links (issue, revoke, list) and the sessions they open. Each use case runs inside the caller's
+unit of work and never commits."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID, uuid4
+
+from services.portal.adapters.uow import PortalUnitOfWork
+from services.portal.domain import (
+    Business,
+    CustomerProfile,
+    CustomerScope,
+    LinkNotFound,
+    LinkState,
+    PortalLink,
+    UnknownCustomer,
+    hash_token,
+    link_expiry,
+)
+from shared.auth import Principal
+from shared.clock import local_date
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    link: PortalLink
+    token: str  # shown once, in the link's URL; only its hash is stored
+
+
+async def _audit(
+    uow: PortalUnitOfWork, link: PortalLink, action: str, staff: Principal, now: datetime
+) -> None:
+    await uow.audit.record(
+        tenant_id=link.tenant_id,
+        subject_type="portal_link",
+        subject_id=str(link.id),
+        action=action,
+        actor=staff.actor,
+        at=now,
+        details={"customer_id": link.customer_id, "expires_at": link.expires_at.isoformat()},
+    )
+
+
+async def issue_link(
+    *, uow: PortalUnitOfWork, staff: Principal, customer_id: str, expires_in_days: int, now: datetime
+) -> IssuedLink:
+    """Issues a link that opens one customer's portal until it expires or is revoked."""
+    if await uow.read_model.customer(staff.tenant_id, customer_id) is None:
+        raise UnknownCustomer(f"No customer {customer_id} is known for this business", field="customer_id")
+    token = secrets.token_urlsafe(32)
+    link = PortalLink(
+        id=uuid4(),
+        tenant_id=staff.tenant_id,
+        customer_id=customer_id,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=link_expiry(now, expires_in_days),
+        created_by=staff.actor,
+    )
+    await uow.links.add(link)
+    await _audit(uow, link, "portal_link.issued", staff, now)
+    return IssuedLink(link, token)
+
+
+async def revoke_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID, now: datetime) -> PortalLink:
+    """Revokes a link; the customer's very next page shows "ask for a new link". Revoking twice is
+    a no-op."""
+    link = await uow.links.get(link_id, tenant_id=staff.tenant_id, for_update=True)
+    if link is None:
+        raise LinkNotFound("Portal link not found")
+    if link.revoke(at=now, by=staff.actor):
+        await uow.links.save_revocation(link)
+        await _audit(uow, link, "portal_link.revoked", staff, now)
+    return link
+
+
+async def get_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID) -> PortalLink:
+    link = await uow.links.get(link_id, tenant_id=staff.tenant_id)
+    if link is None:
+        raise LinkNotFound("Portal link not found")
+    return link
+
+
+async def list_links(
+    *, uow: PortalUnitOfWork, staff: Principal, customer_id: str | None, limit: int, offset: int
+) -> list[PortalLink]:
+    return await uow.links.search(staff.tenant_id, customer_id, limit=limit, offset=offset)
+
+
+# Sessions ------------------------------------------------------------------------------------------
+
+
+class PortalClosed(Exception):
+    """The link is unknown, expired or revoked (or there is no session): the customer is asked to
+    get a new link from the business, whose contact details are shown when known."""
+
+    def __init__(
+        self, state: LinkState | None, business: Business | None = None, language: str | None = None
+    ) -> None:
+        super().__init__(state.value if state else "unknown")
+        self.state, self.business, self.language = state, business, language
+
+
+@dataclass(frozen=True)
+class Session:
+    link_id: UUID
+    expires_at: datetime
+    business: Business
+    customer: CustomerProfile
+    today: date
+
+    @property
+    def scope(self) -> CustomerScope:
+        return CustomerScope(self.customer.tenant_id, self.customer.customer_id)
+
+
+def _today(business: Business, now: datetime) -> date:
+    try:
+        return local_date(now, business.timezone)
+    except (ValueError, KeyError):  # an unknown time zone name from upstream
+        return local_date(now)
+
+
+async def _session(uow: PortalUnitOfWork, link: PortalLink | None, now: datetime) -> Session:
+    if link is None:
+        raise PortalClosed(None)
+    business = await uow.read_model.business(link.tenant_id)
+    customer = await uow.read_model.customer(link.tenant_id, link.customer_id)
+    state = link.state(now)
+    if state is not LinkState.ACTIVE or customer is None:
+        raise PortalClosed(state, business, customer.preferred_language if customer else None)
+    business = business or Business(link.tenant_id)
+    return Session(link.id, link.expires_at, business, customer, _today(business, now))
+
+
+async def open_link(*, uow: PortalUnitOfWork, token: str, now: datetime) -> Session:
+    """The session a link's token opens, or PortalClosed."""
+    return await _session(uow, await uow.links.by_token_hash(hash_token(token)), now)
+
+
+async def current_session(*, uow: PortalUnitOfWork, link_id: UUID, now: datetime) -> Session:
+    """Re-checks the session's link on every page, so a revocation takes effect at once."""
+    return await _session(uow, await uow.links.get(link_id), now)

@@ -1,0 +1,208 @@
+"""Kernel stores that write inside the caller's transaction, so state, audit, outbox, idempotency
+and processed-event records commit or roll back together."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.context import causation_id, current_correlation_id
+from shared.contracts.catalogue import topic_of
+from shared.contracts.envelope import Envelope, EventPayload
+from shared.db.tables import KernelTables
+from shared.errors import RuleViolation
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: a staff user, a customer, or the system reacting to an event."""
+
+    user_id: str
+    name: str
+
+
+SYSTEM = Actor("system", "Mudjam")
+
+
+class Outbox:
+    def __init__(self, conn: AsyncConnection, tables: KernelTables, source: str) -> None:
+        self._conn, self._table, self._source = conn, tables.outbox, source
+
+    async def add(
+        self,
+        payload: EventPayload,
+        *,
+        tenant_id: str,
+        subject: str,
+        time: datetime,
+        branch_id: str | None = None,
+    ) -> Envelope:
+        envelope = Envelope.of(
+            payload,
+            source=self._source,
+            tenant_id=tenant_id,
+            branch_id=branch_id,
+            subject=subject,
+            time=time,
+            correlation_id=current_correlation_id(),
+            causation_id=causation_id.get(),
+        )
+        await self._conn.execute(
+            self._table.insert().values(
+                event_id=envelope.id,
+                topic=topic_of(payload).name,
+                key=subject,
+                event_type=envelope.type,
+                envelope=envelope.model_dump(mode="json"),
+                created_at=time,
+            )
+        )
+        return envelope
+
+
+class AuditLog:
+    def __init__(self, conn: AsyncConnection, tables: KernelTables) -> None:
+        self._conn, self._table = conn, tables.audit_log
+
+    async def record(
+        self,
+        *,
+        tenant_id: str,
+        subject_type: str,
+        subject_id: str,
+        action: str,
+        actor: Actor,
+        at: datetime,
+        details: dict[str, Any],
+    ) -> None:
+        await self._conn.execute(
+            self._table.insert().values(
+                tenant_id=tenant_id,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                action=action,
+                actor_id=actor.user_id,
+                actor_name=actor.name,
+                at=at,
+                details=details,
+                correlation_id=current_correlation_id(),
+            )
+        )
+
+    async def history(self, *, tenant_id: str, subject_type: str, subject_id: str) -> list[dict[str, Any]]:
+        t = self._table
+        rows = await self._conn.execute(
+            select(t.c.action, t.c.actor_id, t.c.actor_name, t.c.at, t.c.details)
+            .where(t.c.tenant_id == tenant_id, t.c.subject_type == subject_type, t.c.subject_id == subject_id)
+            .order_by(t.c.id)
+        )
+        return [dict(row._mapping) for row in rows]
+
+
+class DocumentNumbers:
+    """Gapless numbers per tenant, document type, scope and year.
+
+    The sequence row stays locked until the caller's transaction ends, so concurrent allocations
+    queue up; a rollback returns the number, so no number is ever skipped or reused.
+    """
+
+    def __init__(self, conn: AsyncConnection, tables: KernelTables) -> None:
+        self._conn, self._table = conn, tables.document_sequences
+
+    async def next(
+        self, *, tenant_id: str, document_type: str, prefix: str, year: int, branch_code: str | None = None
+    ) -> str:
+        t = self._table
+        scope = branch_code or ""
+        statement = (
+            insert(t)
+            .values(tenant_id=tenant_id, document_type=document_type, scope=scope, year=year, last_value=1)
+            .on_conflict_do_update(
+                index_elements=list(t.primary_key.columns), set_={"last_value": t.c.last_value + 1}
+            )
+            .returning(t.c.last_value)
+        )
+        value = (await self._conn.execute(statement)).scalar_one()
+        return format_document_number(prefix, year, value, branch_code)
+
+
+def format_document_number(prefix: str, year: int, value: int, branch_code: str | None = None) -> str:
+    """DEPRR-2026-0001, or DEPRR-BKK-2026-0001 with per-branch numbering; wider past 9999."""
+    parts = [prefix, branch_code, str(year), f"{value:04d}"]
+    return "-".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    tenant_id: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    body: Any
+
+
+class IdempotencyKeyReused(RuleViolation):
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeys:
+    """The first request with a key acts; a retry gets the stored response. A concurrent retry
+    waits on the key's row until the first commits (then replays) or rolls back (then acts)."""
+
+    def __init__(self, conn: AsyncConnection, tables: KernelTables) -> None:
+        self._conn, self._table = conn, tables.idempotency_keys
+
+    async def claim(self, request: IdempotentRequest) -> StoredResponse | None:
+        t = self._table
+        claimed = await self._conn.execute(
+            insert(t)
+            .values(tenant_id=request.tenant_id, key=request.key, fingerprint=request.fingerprint)
+            .on_conflict_do_nothing()
+            .returning(t.c.key)
+        )
+        if claimed.first() is not None:
+            return None
+        row = (
+            await self._conn.execute(
+                select(t.c.fingerprint, t.c.status_code, t.c.response).where(
+                    t.c.tenant_id == request.tenant_id, t.c.key == request.key
+                )
+            )
+        ).one()
+        if row.fingerprint != request.fingerprint:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was already used for a different request", field="Idempotency-Key"
+            )
+        return StoredResponse(row.status_code, row.response)
+
+    async def complete(self, request: IdempotentRequest, response: StoredResponse) -> None:
+        t = self._table
+        await self._conn.execute(
+            t.update()
+            .where(t.c.tenant_id == request.tenant_id, t.c.key == request.key)
+            .values(status_code=response.status_code, response=response.body)
+        )
+
+
+class ProcessedEvents:
+    def __init__(self, conn: AsyncConnection, tables: KernelTables) -> None:
+        self._conn, self._table = conn, tables.processed_events
+
+    async def claim(self, consumer: str, event_id: UUID, outcome: str = "applied") -> bool:
+        """True the first time; False when this consumer already applied the event."""
+        t = self._table
+        claimed = await self._conn.execute(
+            insert(t)
+            .values(consumer=consumer, event_id=event_id, outcome=outcome)
+            .on_conflict_do_nothing()
+            .returning(t.c.event_id)
+        )
+        return claimed.first() is not None

@@ -1,0 +1,32 @@
+"""The small hierarchy every domain error belongs to; the HTTP layer maps each base to one status."""
+
+
+class DomainError(Exception):
+    """A request the rules refuse. `code` is stable for clients; the message is for people."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The resource is not in a state that allows this; retrying the same request will not help."""
+
+    code = "conflict"
+
+
+class RuleViolation(DomainError):
+    """The input breaks a business rule; `field` names the input at fault."""
+
+    code = "invalid"
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"

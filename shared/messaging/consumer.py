@@ -1,0 +1,177 @@
+"""Idempotent consumers: each event's effect and its (consumer, event id) record commit together,
+so redelivery and replay change nothing. Failures retry with backoff; after the bounded attempts
+the message goes to the dead-letter topic (through the outbox, exactly once) and the consumer
+moves on. Lost database connections are retried without limit: that is an outage, not a poison
+message, and the offset is not committed until the event is applied."""
+
+import asyncio
+import json
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from shared.clock import Clock
+from shared.context import bound
+from shared.contracts.catalogue import Topic
+from shared.contracts.envelope import Envelope, EventPayload
+from shared.contracts.operations import EventDeadLettered
+from shared.db.uow import UnitOfWork
+from shared.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any, Envelope, Any], Awaitable[None]]
+_TRANSIENT = (OperationalError, InterfaceError, ConnectionError, OSError)
+_MAX_RAW_CHARS = 4000
+_TENANT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+UNKNOWN_TENANT = "unknown"
+
+
+def _position(message: KafkaMessage) -> tuple[str, int, int]:
+    record = message.raw_message
+    assert not isinstance(record, tuple), "consumers take one message at a time"
+    return record.topic, record.partition, record.offset
+
+
+def _claimed_tenant(body: bytes) -> str:
+    """The tenant a broken message names, so that tenant's staff see its alert; else "unknown"."""
+    try:
+        tenant_id = json.loads(body).get("tenant_id")
+    except (ValueError, AttributeError):
+        return UNKNOWN_TENANT
+    return tenant_id if isinstance(tenant_id, str) and _TENANT_ID.fullmatch(tenant_id) else UNKNOWN_TENANT
+
+
+def _is_transient(error: BaseException) -> bool:
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, _TRANSIENT)
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        name: str,
+        *,
+        uow_factory: Callable[[], UnitOfWork],
+        handlers: Mapping[type[EventPayload], Handler],
+        settings: KafkaSettings,
+        clock: Clock,
+    ) -> None:
+        self.name = name
+        self._uow_factory, self._handlers, self._settings, self._clock = (
+            uow_factory,
+            handlers,
+            settings,
+            clock,
+        )
+        self._by_type = {event.event_type: handler for event, handler in handlers.items()}
+
+    def subscribe(self, broker: KafkaBroker, topics: tuple[Topic, ...]) -> None:
+        broker.subscriber(
+            *(t.name for t in topics),
+            group_id=self.name,
+            title=self.name,
+            auto_offset_reset="earliest",
+            # Commit the offset only after the event is applied; if the handler itself ever fails
+            # (it catches everything it can), seek back so the message is not lost.
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            session_timeout_ms=self._settings.session_timeout_ms,
+            heartbeat_interval_ms=self._settings.heartbeat_interval_ms,
+        )(self.handle)
+
+    async def handle(self, message: KafkaMessage) -> None:
+        # Takes the raw message, not a decoded body: a body FastStream cannot coerce would otherwise
+        # fail before this code runs, and be acknowledged without ever reaching the dead-letter topic.
+        try:
+            envelope = Envelope.model_validate_json(message.body)
+        except ValidationError as error:
+            topic, partition, offset = _position(message)
+            event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"kafka:{topic}/{partition}/{offset}")
+            await self._dead_letter(message, event_id, None, error)
+            return
+        if envelope.type not in self._by_type:
+            return  # not an event this consumer applies
+        with bound(correlation=envelope.correlation_id, causation=str(envelope.id)):
+            await self._apply(message, envelope)
+
+    async def apply(self, envelope: Envelope) -> bool:
+        """Applies one event once; False when it was already applied. Raises what the handler raises."""
+        handler = self._by_type[envelope.type]
+        payload = envelope.payload()
+        async with self._uow_factory() as uow:
+            if not await uow.processed.claim(self.name, envelope.id):
+                log.debug("%s already applied %s %s", self.name, envelope.type, envelope.id)
+                return False
+            await handler(uow, envelope, payload)
+            await uow.commit()
+        log.info(
+            "%s applied %s %s", self.name, envelope.type, envelope.id, extra={"subject": envelope.subject}
+        )
+        return True
+
+    async def _apply(self, message: KafkaMessage, envelope: Envelope) -> None:
+        attempt = 0
+        delay = self._settings.retry_initial_delay_s
+        while True:
+            attempt += 1
+            try:
+                await self.apply(envelope)
+                return
+            except Exception as error:
+                poison = isinstance(error, ValidationError) or (
+                    not _is_transient(error) and attempt >= self._settings.max_attempts
+                )
+                log.warning(
+                    "consumer %s failed on %s %s (attempt %d)",
+                    self.name,
+                    envelope.type,
+                    envelope.id,
+                    attempt,
+                    exc_info=True,
+                )
+                if poison:
+                    await self._dead_letter(message, envelope.id, envelope, error)
+                    return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._settings.retry_max_delay_s)
+
+    async def _dead_letter(
+        self, message: KafkaMessage, event_id: uuid.UUID, envelope: Envelope | None, error: BaseException
+    ) -> None:
+        topic, partition, offset = _position(message)
+        notice = EventDeadLettered(
+            consumer=self.name,
+            original_topic=topic,
+            partition=partition,
+            offset=offset,
+            original_event_id=str(envelope.id) if envelope else None,
+            original_event_type=envelope.type if envelope else None,
+            error=f"{type(error).__name__}: {error}"[:_MAX_RAW_CHARS],
+            original_message=message.body.decode("utf-8", "replace")[:_MAX_RAW_CHARS],
+        )
+        while True:
+            try:
+                async with self._uow_factory() as uow:
+                    if await uow.processed.claim(self.name, event_id, outcome="dead_lettered"):
+                        await uow.outbox.add(
+                            notice,
+                            tenant_id=envelope.tenant_id if envelope else _claimed_tenant(message.body),
+                            branch_id=envelope.branch_id if envelope else None,
+                            subject=str(event_id),
+                            time=self._clock.now(),
+                        )
+                        await uow.commit()
+                log.error("consumer %s dead-lettered %s: %s", self.name, event_id, notice.error)
+                return
+            except Exception:
+                log.exception("could not dead-letter %s; retrying", event_id)
+                await asyncio.sleep(self._settings.retry_max_delay_s)

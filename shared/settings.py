@@ -1,0 +1,66 @@
+"""Settings every service shares. Each service subclasses `ServiceSettings` with its own env prefix;
+Kafka and auth settings are common to all services and read from `MUDJAM_KAFKA_*` / `MUDJAM_AUTH_*`."""
+
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Dev-only signing secret, so `make run` works with no configuration. Production refuses it.
+DEV_ONLY_JWT_SECRET = "dev-only-insecure-jwt-secret-do-not-use-in-production"
+
+
+class KafkaSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MUDJAM_KAFKA_")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    session_timeout_ms: int = 10_000
+    heartbeat_interval_ms: int = 3_000
+    replication_factor: int = 1
+    # Bounded retries with backoff before a message goes to the dead-letter topic.
+    max_attempts: int = 5
+    retry_initial_delay_s: float = 0.2
+    retry_max_delay_s: float = 5.0
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MUDJAM_AUTH_")
+
+    jwt_secret: SecretStr = SecretStr(DEV_ONLY_JWT_SECRET)
+    jwt_issuer: str = "mudjam"
+    token_ttl_s: int = 12 * 3600
+
+
+class ServiceUrls(BaseSettings):
+    """Where services reach each other over HTTP, and the portal's public address for links."""
+
+    model_config = SettingsConfigDict(env_prefix="MUDJAM_")
+
+    documents_url: str = "http://127.0.0.1:8003"
+    portal_public_url: str = "http://localhost:8000"
+
+
+class ServiceSettings(BaseSettings):
+    environment: Literal["dev", "production"] = Field("dev", validation_alias="MUDJAM_ENVIRONMENT")
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    database_pool_size: int = 10
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = Field("INFO", validation_alias="MUDJAM_LOG_LEVEL")
+    # Dev and tests only: moves every service's clock, e.g. to see invoices fall overdue.
+    clock_offset: timedelta = Field(timedelta(0), validation_alias="MUDJAM_CLOCK_OFFSET")
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    urls: ServiceUrls = Field(default_factory=ServiceUrls)
+
+    @model_validator(mode="after")
+    def _no_dev_secret_in_production(self) -> "ServiceSettings":
+        if (
+            self.environment == "production"
+            and self.auth.jwt_secret.get_secret_value() == DEV_ONLY_JWT_SECRET
+        ):
+            raise ValueError("MUDJAM_AUTH_JWT_SECRET must be set in production")
+        if self.environment == "production" and self.clock_offset:
+            raise ValueError("MUDJAM_CLOCK_OFFSET is for dev and tests only")
+        return self

@@ -1,0 +1,231 @@
+"""The HTTP side every service shares: one error shape, correlation ids, staff auth, idempotent
+commands, health, metrics and the published contracts (OpenAPI and AsyncAPI)."""
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+from uuid import uuid4
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi.site import get_asyncapi_html
+from prometheus_client import make_asgi_app
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.auth import InvalidToken, Principal, verify_token
+from shared.clock import Clock
+from shared.context import bound
+from shared.db.stores import IdempotentRequest, StoredResponse
+from shared.db.uow import UnitOfWork
+from shared.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation
+from shared.settings import AuthSettings
+
+log = logging.getLogger(__name__)
+CORRELATION_HEADER = "X-Correlation-ID"
+_CORRELATION = re.compile(r"[A-Za-z0-9._:-]{1,100}")  # a caller's id is kept only if it is a plain token
+_STATUS = {NotFound: 404, Conflict: 409, RuleViolation: 422, PermissionDenied: 403}
+ModelT = TypeVar("ModelT", bound=BaseModel)
+UowT = TypeVar("UowT", bound=UnitOfWork)
+
+
+class NotAuthenticated(Exception):
+    pass
+
+
+def error_body(code: str, message: str, fields: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "fields": [{"field": f, "message": m} for f, m in fields],
+    }
+    if fields:
+        body["field"] = fields[0][0]
+    return {"error": body}
+
+
+def _field_name(location: Sequence[Any]) -> str:
+    parts = [str(p) for p in location]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+        status = next((code for kind, code in _STATUS.items() if isinstance(error, kind)), 400)
+        fields = [(error.field, error.message)] if error.field else []
+        return JSONResponse(error_body(error.code, error.message, fields), status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        fields = [(_field_name(e.get("loc", ())), str(e.get("msg", "is invalid"))) for e in error.errors()]
+        message = "; ".join(f"{f}: {m}" for f, m in fields) or "Invalid request"
+        return JSONResponse(error_body("validation_error", message, fields), 422)
+
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(_: Request, error: NotAuthenticated) -> JSONResponse:
+        return JSONResponse(
+            error_body("not_authenticated", str(error)), 401, headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            error_body(f"http_{error.status_code}", str(error.detail)),
+            error.status_code,
+            headers=error.headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=error)
+        return JSONResponse(error_body("internal_error", "Something went wrong on our side"), 500)
+
+
+def install_correlation(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        offered = request.headers.get(CORRELATION_HEADER, "")
+        correlation = offered if _CORRELATION.fullmatch(offered) else uuid4().hex
+        with bound(correlation=correlation):
+            started = time.perf_counter()
+            response = await call_next(request)
+            log.info(
+                "%s %s %s",
+                request.method,
+                request.url.path,
+                response.status_code,
+                extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+            )
+        response.headers[CORRELATION_HEADER] = correlation
+        return response
+
+
+def create_app(
+    *,
+    title: str,
+    description: str,
+    engine: AsyncEngine,
+    broker: KafkaBroker,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+    clock: Clock,
+    auth: AuthSettings,
+    version: str = "1.0.0",
+) -> FastAPI:
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.engine, app.state.clock, app.state.auth_settings = engine, clock, auth
+    install_error_handlers(app)
+    install_correlation(app)
+    app.mount("/metrics", make_asgi_app())
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness and database reachability")
+    async def healthz() -> JSONResponse:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as error:
+            return JSONResponse({"status": "unavailable", "database": str(error)[:200]}, 503)
+        return JSONResponse({"status": "ok", "service": title})
+
+    @app.get("/asyncapi.json", tags=["operations"], summary="The topics this service uses (AsyncAPI)")
+    async def asyncapi_json() -> JSONResponse:
+        return JSONResponse(AsyncAPI(broker, title=title, version=version).to_specification().to_jsonable())
+
+    @app.get("/asyncapi", tags=["operations"], include_in_schema=False)
+    async def asyncapi_html() -> HTMLResponse:
+        return HTMLResponse(
+            get_asyncapi_html(AsyncAPI(broker, title=title, version=version).to_specification())
+        )
+
+    return app
+
+
+async def current_staff(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))],
+) -> Principal:
+    """The staff principal of the bearer token, or 401."""
+    if credentials is None:
+        raise NotAuthenticated("A staff bearer token is required")
+    settings: AuthSettings = request.app.state.auth_settings
+    try:
+        return verify_token(
+            settings.jwt_secret.get_secret_value(), credentials.credentials, issuer=settings.jwt_issuer
+        )
+    except InvalidToken as error:
+        raise NotAuthenticated(f"Invalid bearer token: {error}") from error
+
+
+async def optional_staff(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))],
+) -> Principal | None:
+    """The staff principal when a bearer token is sent (401 if it is invalid), else None."""
+    return None if credentials is None else await current_staff(request, credentials)
+
+
+def current_time(request: Request) -> datetime:
+    clock: Clock = request.app.state.clock
+    return clock.now()
+
+
+def engine_of(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+Staff = Annotated[Principal, Depends(current_staff)]
+Now = Annotated[datetime, Depends(current_time)]
+
+
+IdempotencyKeyHeader = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A unique key per command; a retried request with the same key acts once and "
+        "gets the same response.",
+    ),
+]
+
+
+async def idempotent_request(request: Request, tenant_id: str, key: str) -> IdempotentRequest:
+    fingerprint = hashlib.sha256(
+        request.method.encode() + b" " + str(request.url.path).encode() + b"\n" + await request.body()
+    ).hexdigest()
+    return IdempotentRequest(tenant_id=tenant_id, key=key, fingerprint=fingerprint)
+
+
+async def run_command(
+    uow: UowT,
+    request: IdempotentRequest,
+    action: Callable[[UowT], Awaitable[ModelT]],
+    *,
+    status_code: int = 200,
+) -> JSONResponse:
+    """Runs a command in one transaction with its idempotency record; a retry replays the response."""
+    async with uow:
+        stored = await uow.idempotency.claim(request)
+        replayed = stored is not None
+        if stored is None:
+            result = await action(uow)
+            stored = StoredResponse(status_code, result.model_dump(mode="json"))
+            await uow.idempotency.complete(request, stored)
+            await uow.commit()
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return JSONResponse(stored.body, stored.status_code, headers=headers)

@@ -1,0 +1,97 @@
+"""Small helpers for tests that wait on asynchronous effects."""
+
+import asyncio
+import base64
+import html
+import io
+import re
+import subprocess
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import segno
+import zxingcpp
+from PIL import Image, ImageDraw
+
+from shared.promptpay import crc16_ccitt_false
+
+T = TypeVar("T")
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T]], *, timeout_s: float = 20, interval_s: float = 0.1
+) -> T:
+    """Retries `check` until it returns something truthy without raising AssertionError."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    last: object = None
+    while True:
+        try:
+            last = await check()
+            if last:
+                return last  # type: ignore[return-value]
+        except AssertionError as error:
+            last = error
+        if loop.time() > deadline:
+            if isinstance(last, AssertionError):
+                raise last
+            raise AssertionError(f"condition not met within {timeout_s} s; last result: {last!r}")
+        await asyncio.sleep(interval_s)
+
+
+def visible(page: str) -> str:
+    """The text a person reads on an HTML page: tags dropped, entities decoded, spaces collapsed."""
+    without_scripts = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", without_scripts))).strip()
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text as `pdftotext -raw` reads it, with Thai sara am read as sara aa: pdftotext
+    confuses ำ and า in every font, so Thai is compared with `thai_normalised` on both sides."""
+    assert pdf.startswith(b"%PDF"), pdf[:100]
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return thai_normalised(text.decode())
+
+
+def thai_normalised(text: str) -> str:
+    return text.replace("ำ", "า")
+
+
+def pdf_fonts(pdf: bytes) -> list[tuple[str, str]]:
+    """(font name, embedded yes/no) of every font `pdffonts` lists."""
+    out = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    return [(row[0], row[-5]) for row in rows]
+
+
+def qr_payloads(page: str, number: str) -> list[str]:
+    """The decoded text of every QR shown on the page for the invoice."""
+    images = re.findall(
+        rf'<img class="qr" src="data:image/png;base64,([^"]+)"[^>]*data-invoice="{re.escape(number)}"', page
+    )
+    return [
+        code.text
+        for image in images
+        for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(base64.b64decode(image))))
+    ]
+
+
+def slip_qr_text(reference: str, bank: str = "014") -> str:
+    """The "mini QR" Thai banks print on a transfer slip."""
+    inner = f"000600000101{len(bank):02d}{bank}02{len(reference):02d}{reference}"
+    body = f"00{len(inner):02d}{inner}5102TH9104"
+    return body + f"{crc16_ccitt_false(body.encode()):04X}"
+
+
+def slip_screenshot(reference: str = "2026112314552800001") -> bytes:
+    """A phone screenshot of a bank's transfer confirmation, with its slip QR."""
+    screen = Image.new("RGB", (540, 960), "white")
+    draw = ImageDraw.Draw(screen)
+    draw.text((40, 60), "Transfer successful", fill="black")
+    draw.text((40, 100), "107,000.00 THB", fill="black")
+    qr = io.BytesIO()
+    segno.make(slip_qr_text(reference), error="m").save(qr, kind="png", scale=6, border=4)
+    screen.paste(Image.open(qr), (120, 400))
+    out = io.BytesIO()
+    screen.save(out, format="PNG")
+    return out.getvalue()

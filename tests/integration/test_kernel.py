@@ -1,0 +1,297 @@
+"""The shared kernel on the real PostgreSQL and broker: gapless numbers, the outbox relay,
+idempotent consumers and idempotency keys."""
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.deposits.adapters.tables import kernel
+from shared.clock import Clock
+from shared.contracts.catalogue import DEAD_LETTERS, DEPOSITS, TOPICS
+from shared.contracts.deposits import DepositRequested, DepositStatus
+from shared.contracts.envelope import Envelope
+from shared.db import SYSTEM, IdempotentRequest, StoredResponse, UnitOfWork, make_engine
+from shared.messaging.broker import declare_publishers, ensure_topics, make_broker
+from shared.messaging.consumer import EventConsumer
+from shared.messaging.relay import OutboxRelay
+from shared.settings import KafkaSettings
+from tests.conftest import Infrastructure
+from tests.helpers import eventually
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+async def engine(infra: Infrastructure) -> AsyncIterator[AsyncEngine]:
+    # A database of its own: the running deposits service must not relay these outbox rows.
+    engine = make_engine(infra.migrate("deposits", database="kernel_it"), pool_size=60)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def kafka(infra: Infrastructure) -> KafkaSettings:
+    return KafkaSettings(
+        bootstrap_servers=infra.kafka_bootstrap,
+        session_timeout_ms=2000,
+        heartbeat_interval_ms=500,
+        max_attempts=3,
+        retry_initial_delay_s=0.01,
+        retry_max_delay_s=0.05,
+    )
+
+
+def uow(engine: AsyncEngine) -> UnitOfWork:
+    return UnitOfWork(engine, kernel, "mudjam/test")
+
+
+def requested(tenant_id: str, number: str) -> DepositRequested:
+    return DepositRequested(
+        deposit_id=uuid4(),
+        deposit_number=number,
+        customer_id="c1",
+        status=DepositStatus.PENDING,
+        amount=Decimal("100"),
+        requested_on=datetime.now(UTC).date(),
+    )
+
+
+async def test_fifty_concurrent_allocations_are_consecutive_and_a_rollback_leaves_no_gap(
+    engine: AsyncEngine,
+) -> None:
+    tenant_id = f"t-{uuid4().hex[:8]}"
+
+    async def allocate(commit: bool) -> str | None:
+        async with uow(engine) as work:
+            number = await work.numbers.next(
+                tenant_id=tenant_id, document_type="x", prefix="DEPRR", year=2026
+            )
+            await asyncio.sleep(0.001)
+            if commit:
+                await work.commit()
+                return number
+            return None  # rolled back: the number must be handed out again
+
+    # 56 tries, 6 of them rolled back (i = 3, 13, …, 53): 50 numbers with no gap.
+    results = await asyncio.gather(*(allocate(commit=i % 10 != 3) for i in range(56)))
+
+    committed = sorted(n for n in results if n)
+    assert committed == [f"DEPRR-2026-{i:04d}" for i in range(1, 51)]
+
+
+async def _consume(bootstrap: str, topic: str, tenant_id: str, count: int) -> list[dict]:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=f"test-{uuid4().hex}", auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    found: list[dict] = []
+    try:
+        async with asyncio.timeout(20):
+            while len(found) < count:
+                batch = await consumer.getmany(timeout_ms=200)
+                for records in batch.values():
+                    for record in records:
+                        envelope = json.loads(record.value)
+                        if envelope["tenant_id"] == tenant_id:
+                            found.append(envelope)
+    finally:
+        await consumer.stop()
+    return found
+
+
+@contextlib.asynccontextmanager
+async def running_relays(engine: AsyncEngine, kafka: KafkaSettings, replicas: int) -> AsyncIterator[None]:
+    await ensure_topics(kafka)
+    brokers = [make_broker(kafka, client_id=f"relay-{i}") for i in range(replicas)]
+    relays = []
+    for broker in brokers:
+        relays.append(OutboxRelay(engine, kernel, declare_publishers(broker, TOPICS), service="kernel-test"))
+        await broker.connect()
+    tasks = [asyncio.create_task(relay.run()) for relay in relays]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for broker in brokers:
+            await broker.stop()
+
+
+async def test_relay_publishes_committed_events_once_in_commit_order_even_with_two_replicas(
+    engine: AsyncEngine, kafka: KafkaSettings
+) -> None:
+    tenant_id = f"t-{uuid4().hex[:8]}"
+    subject = str(uuid4())
+    async with running_relays(engine, kafka, replicas=2):
+        for i in range(1, 21):
+            async with uow(engine) as work:
+                await work.outbox.add(
+                    requested(tenant_id, f"DEP-{i}"),
+                    tenant_id=tenant_id,
+                    subject=subject,
+                    time=datetime.now(UTC),
+                )
+                if i % 5 == 0:
+                    continue  # rolled back: never published
+                await work.commit()
+        received = await _consume(kafka.bootstrap_servers, DEPOSITS.name, tenant_id, 16)
+        await asyncio.sleep(1)  # a duplicate from the second replica would arrive by now
+        again = await _consume(kafka.bootstrap_servers, DEPOSITS.name, tenant_id, 16)
+
+    numbers = [e["data"]["deposit_number"] for e in received]
+    assert numbers == [f"DEP-{i}" for i in range(1, 21) if i % 5]
+    assert len(again) == 16
+    async with engine.connect() as conn:
+        unsent = await conn.scalar(
+            select(func.count()).select_from(kernel.outbox).where(kernel.outbox.c.published_at.is_(None))
+        )
+    assert unsent == 0
+
+
+async def _publish(kafka: KafkaSettings, topic: str, value: bytes, key: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key)
+    finally:
+        await producer.stop()
+
+
+async def _audit_rows(engine: AsyncEngine, subject: str) -> int:
+    async with engine.connect() as conn:
+        return int(
+            await conn.scalar(
+                select(func.count())
+                .select_from(kernel.audit_log)
+                .where(kernel.audit_log.c.subject_id == subject)
+            )
+            or 0
+        )
+
+
+async def test_a_redelivered_event_is_applied_once(engine: AsyncEngine, kafka: KafkaSettings) -> None:
+    subject = str(uuid4())
+
+    async def effect(work: UnitOfWork, envelope: Envelope, _payload: object) -> None:
+        await work.audit.record(
+            tenant_id=envelope.tenant_id,
+            subject_type="t",
+            subject_id=subject,
+            action="applied",
+            actor=SYSTEM,
+            at=datetime.now(UTC),
+            details={},
+        )
+
+    consumer = EventConsumer(
+        "kernel-test",
+        uow_factory=lambda: uow(engine),
+        handlers={DepositRequested: effect},
+        settings=kafka,
+        clock=Clock(),
+    )
+    envelope = Envelope.of(
+        requested("t1", "DEP-1"),
+        source="test",
+        tenant_id="t1",
+        subject=subject,
+        time=datetime.now(UTC),
+        correlation_id="c",
+    )
+
+    applied = [await consumer.apply(envelope) for _ in range(3)]
+
+    assert applied == [True, False, False]
+    assert await _audit_rows(engine, subject) == 1
+
+
+async def test_a_poison_message_is_dead_lettered_once_and_the_consumer_moves_on(
+    engine: AsyncEngine, kafka: KafkaSettings
+) -> None:
+    tenant_id = f"t-{uuid4().hex[:8]}"
+    attempts: list[str] = []
+    applied: list[str] = []
+
+    async def effect(_work: UnitOfWork, envelope: Envelope, payload: DepositRequested) -> None:
+        if envelope.tenant_id != tenant_id:
+            return  # other tests' events on the same topic
+        attempts.append(payload.deposit_number)
+        if payload.deposit_number == "POISON":
+            raise ValueError("cannot apply this one")
+        applied.append(payload.deposit_number)
+
+    consumer = EventConsumer(
+        f"poison-test-{uuid4().hex[:6]}",
+        uow_factory=lambda: uow(engine),
+        handlers={DepositRequested: effect},
+        settings=kafka,
+        clock=Clock(),
+    )
+    broker = make_broker(kafka, client_id="poison-test")
+    consumer.subscribe(broker, (DEPOSITS,))
+    for number in ("POISON", "GOOD"):
+        envelope = Envelope.of(
+            requested(tenant_id, number),
+            source="test",
+            tenant_id=tenant_id,
+            subject="same-key",
+            time=datetime.now(UTC),
+            correlation_id="c",
+        )
+        await _publish(kafka, DEPOSITS.name, envelope.model_dump_json().encode(), b"same-key")
+
+    async with running_relays(engine, kafka, replicas=1):
+        await broker.start()
+        try:
+            await eventually(lambda: _true(applied == ["GOOD"]))
+            dead = await _consume(kafka.bootstrap_servers, DEAD_LETTERS.name, tenant_id, 1)
+        finally:
+            await broker.stop()
+
+    assert attempts.count("POISON") == kafka.max_attempts
+    assert dead[0]["data"]["original_event_type"] == "deposit.requested.v1"
+    assert "cannot apply this one" in dead[0]["data"]["error"]
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def test_the_same_idempotency_key_sent_twice_at_once_acts_once(engine: AsyncEngine) -> None:
+    request = IdempotentRequest(tenant_id="t1", key=uuid4().hex, fingerprint="f")
+    subject = str(uuid4())
+
+    async def command() -> StoredResponse:
+        async with uow(engine) as work:
+            stored = await work.idempotency.claim(request)
+            if stored is not None:
+                return stored
+            await work.audit.record(
+                tenant_id="t1",
+                subject_type="t",
+                subject_id=subject,
+                action="acted",
+                actor=SYSTEM,
+                at=datetime.now(UTC),
+                details={},
+            )
+            await asyncio.sleep(0.05)
+            response = StoredResponse(201, {"done": True})
+            await work.idempotency.complete(request, response)
+            await work.commit()
+            return response
+
+    responses = await asyncio.gather(command(), command(), command())
+
+    assert {r.status_code for r in responses} == {201}
+    assert await _audit_rows(engine, subject) == 1
