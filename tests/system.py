@@ -49,6 +49,8 @@ _DUE_RENDERS = text(
     " WHERE status = 'rendering' OR (status = 'pending' AND next_attempt_at <= now())"
 )
 
+_RENDER_JOBS_OF_TENANT = text("SELECT count(*) FROM render_jobs WHERE tenant_id = :tenant_id")
+
 _QUEUED_RENDERS_OF_TENANT = text(
     "DELETE FROM render_jobs WHERE tenant_id = :tenant_id AND status = 'pending'"
 )
@@ -150,19 +152,24 @@ class System:
         finally:
             await engine.dispose()
 
-    async def drop_queued_renders(self, tenant_id: str) -> None:
+    async def drop_queued_renders(self, tenant_id: str, *, scheduled: int) -> None:
         """Discards the tenant's render jobs still waiting: for tests that assert numbers under a
-        race, whose hundred-odd PDFs nobody opens (a render in progress still finishes). Jobs keep
-        arriving while documents catches up with the events, so it drops until none came for a
-        second."""
+        race, whose hundred-odd PDFs nobody opens (a render in progress still finishes). It waits
+        until documents has scheduled all `scheduled` jobs the test caused: a payment's invoice
+        version is built on the version before it, so dropping that one while the payment is still
+        on its way would leave documents retrying the payment and then dead-lettering it."""
         engine = create_async_engine(self.stack.database_url("documents"))
         try:
-            quiet_rounds = 0
-            while quiet_rounds < 4:
-                async with engine.begin() as conn:
-                    dropped = await conn.execute(_QUEUED_RENDERS_OF_TENANT, {"tenant_id": tenant_id})
-                quiet_rounds = quiet_rounds + 1 if dropped.rowcount == 0 else 0
-                await asyncio.sleep(0.25)
+
+            async def all_scheduled() -> bool:
+                async with engine.connect() as conn:
+                    count = await conn.scalar(_RENDER_JOBS_OF_TENANT, {"tenant_id": tenant_id})
+                assert count <= scheduled, f"{count} render jobs, more than the {scheduled} expected"
+                return count == scheduled
+
+            await eventually(all_scheduled, timeout_s=90, interval_s=0.2)
+            async with engine.begin() as conn:
+                await conn.execute(_QUEUED_RENDERS_OF_TENANT, {"tenant_id": tenant_id})
         finally:
             await engine.dispose()
 
