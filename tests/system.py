@@ -1,7 +1,6 @@
 """The running system for end-to-end tests: every service a separate process on the real
 PostgreSQL and broker, an SMTP sink, and clients that act like staff, upstream and customers."""
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
