@@ -1,4 +1,4 @@
-.PHONY: run test bench lint setup
+.PHONY: run test unit integration e2e bench lint setup
 
 setup:
 	@scripts/bootstrap
@@ -6,11 +6,21 @@ setup:
 run: setup
 	.venv/bin/mudjam dev up
 
+# Every tier; `make unit`, `make integration` and `make e2e` run one.
 test: setup
 	.venv/bin/pytest $(PYTEST_ARGS)
+
+unit: setup
+	.venv/bin/pytest tests/unit $(PYTEST_ARGS)
+
+integration: setup
+	.venv/bin/pytest tests/integration $(PYTEST_ARGS)
+
+e2e: setup
+	.venv/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 bench: setup
 	.venv/bin/python -m bench $(BENCH_ARGS)
 
 lint: setup
-	.venv/bin/ruff check . && .venv/bin/mypy
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy

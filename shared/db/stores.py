@@ -10,22 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.actors import Actor
 from shared.context import causation_id, current_correlation_id
 from shared.contracts.catalogue import topic_of
 from shared.contracts.envelope import Envelope, EventPayload
 from shared.db.tables import KernelTables
 from shared.errors import RuleViolation
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who did it: a staff user, a customer, or the system reacting to an event."""
-
-    user_id: str
-    name: str
-
-
-SYSTEM = Actor("system", "Mudjam")
+from shared.numbering import NumberSequence
 
 
 class Outbox:
@@ -104,36 +95,33 @@ class AuditLog:
 
 
 class DocumentNumbers:
-    """Gapless numbers per tenant, document type, scope and year.
+    """The counters of gapless numbers, one row per tenant and sequence.
 
-    The sequence row stays locked until the caller's transaction ends, so concurrent allocations
-    queue up; a rollback returns the number, so no number is ever skipped or reused.
+    The row stays locked until the caller's transaction ends, so concurrent allocations queue up;
+    a rollback returns the number, so no number is ever skipped or reused.
     """
 
     def __init__(self, conn: AsyncConnection, tables: KernelTables) -> None:
         self._conn, self._table = conn, tables.document_sequences
 
-    async def next(
-        self, *, tenant_id: str, document_type: str, prefix: str, year: int, branch_code: str | None = None
-    ) -> str:
+    async def next(self, *, tenant_id: str, sequence: NumberSequence) -> str:
         t = self._table
-        scope = branch_code or ""
         statement = (
             insert(t)
-            .values(tenant_id=tenant_id, document_type=document_type, scope=scope, year=year, last_value=1)
+            .values(
+                tenant_id=tenant_id,
+                document_type=sequence.document_type,
+                scope=sequence.scope,
+                year=sequence.year,
+                last_value=1,
+            )
             .on_conflict_do_update(
                 index_elements=list(t.primary_key.columns), set_={"last_value": t.c.last_value + 1}
             )
             .returning(t.c.last_value)
         )
         value = (await self._conn.execute(statement)).scalar_one()
-        return format_document_number(prefix, year, value, branch_code)
-
-
-def format_document_number(prefix: str, year: int, value: int, branch_code: str | None = None) -> str:
-    """DEPRR-2026-0001, or DEPRR-BKK-2026-0001 with per-branch numbering; wider past 9999."""
-    parts = [prefix, branch_code, str(year), f"{value:04d}"]
-    return "-".join(part for part in parts if part)
+        return sequence.format(value)
 
 
 @dataclass(frozen=True)

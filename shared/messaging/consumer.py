@@ -1,5 +1,7 @@
 """Idempotent consumers: each event's effect and its (consumer, event id) record commit together,
-so redelivery and replay change nothing. Failures retry with backoff; after the bounded attempts
+so redelivery and replay change nothing. A consumer is a table from event type to use case: each use
+case is called with the unit of work, the event's context and its typed payload
+(`use_case(uow=…, event=…, fact=…)`). Failures retry with backoff; after the bounded attempts
 the message goes to the dead-letter topic (through the outbox, exactly once) and the consumer
 moves on. Lost database connections are retried without limit: that is an outage, not a poison
 message, and the offset is not committed until the event is applied."""
@@ -10,7 +12,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -18,17 +20,27 @@ from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from shared.actors import SYSTEM
 from shared.clock import Clock
 from shared.context import bound
 from shared.contracts.catalogue import Topic
-from shared.contracts.envelope import Envelope, EventPayload
+from shared.contracts.envelope import Envelope, EventContext, EventPayload, Subject
 from shared.contracts.operations import EventDeadLettered
 from shared.db.uow import UnitOfWork
 from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Any, Envelope, Any], Awaitable[None]]
+
+
+class EventHandler(Protocol):
+    """A use case applying one event type: `uow` is the service's unit of work, `fact` the payload."""
+
+    def __call__(self, *, uow: Any, event: EventContext, fact: Any) -> Awaitable[object]: ...
+
+
+# Event type → the use case applying it, or several applied in order in one transaction.
+HandlerTable = Mapping[type[EventPayload], EventHandler | tuple[EventHandler, ...]]
 _TRANSIENT = (OperationalError, InterfaceError, ConnectionError, OSError)
 _MAX_RAW_CHARS = 4000
 _TENANT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -62,7 +74,7 @@ class EventConsumer:
         name: str,
         *,
         uow_factory: Callable[[], UnitOfWork],
-        handlers: Mapping[type[EventPayload], Handler],
+        handlers: HandlerTable,
         settings: KafkaSettings,
         clock: Clock,
     ) -> None:
@@ -73,7 +85,10 @@ class EventConsumer:
             settings,
             clock,
         )
-        self._by_type = {event.event_type: handler for event, handler in handlers.items()}
+        self._by_type = {
+            event.event_type: use_cases if isinstance(use_cases, tuple) else (use_cases,)
+            for event, use_cases in handlers.items()
+        }
 
     def subscribe(self, broker: KafkaBroker, topics: tuple[Topic, ...]) -> None:
         broker.subscriber(
@@ -105,13 +120,15 @@ class EventConsumer:
 
     async def apply(self, envelope: Envelope) -> bool:
         """Applies one event once; False when it was already applied. Raises what the handler raises."""
-        handler = self._by_type[envelope.type]
+        use_cases = self._by_type[envelope.type]
         payload = envelope.payload()
         async with self._uow_factory() as uow:
             if not await uow.processed.claim(self.name, envelope.id):
                 log.debug("%s already applied %s %s", self.name, envelope.type, envelope.id)
                 return False
-            await handler(uow, envelope, payload)
+            event = envelope.context(now=self._clock.now())
+            for use_case in use_cases:
+                await use_case(uow=uow, event=event, fact=payload)
             await uow.commit()
         log.info(
             "%s applied %s %s", self.name, envelope.type, envelope.id, extra={"subject": envelope.subject}
@@ -162,13 +179,13 @@ class EventConsumer:
             try:
                 async with self._uow_factory() as uow:
                     if await uow.processed.claim(self.name, event_id, outcome="dead_lettered"):
-                        await uow.outbox.add(
-                            notice,
+                        about = Subject(
+                            "event",
+                            event_id,
                             tenant_id=envelope.tenant_id if envelope else _claimed_tenant(message.body),
                             branch_id=envelope.branch_id if envelope else None,
-                            subject=str(event_id),
-                            time=self._clock.now(),
                         )
+                        await uow.record(notice, about=about, actor=SYSTEM, at=self._clock.now())
                         await uow.commit()
                 log.error("consumer %s dead-lettered %s: %s", self.name, event_id, notice.error)
                 return

@@ -15,43 +15,30 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.deposits.adapters.tables import kernel
+from shared.actors import SYSTEM
 from shared.clock import Clock
 from shared.contracts.catalogue import DEAD_LETTERS, DEPOSITS, TOPICS
 from shared.contracts.deposits import DepositRequested, DepositStatus
-from shared.contracts.envelope import Envelope
-from shared.db import SYSTEM, IdempotentRequest, StoredResponse, UnitOfWork, make_engine
+from shared.contracts.envelope import Envelope, EventContext, InternalFact, Subject
+from shared.db import IdempotentRequest, StoredResponse, UnitOfWork
 from shared.messaging.broker import declare_publishers, ensure_topics, make_broker
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.relay import OutboxRelay
+from shared.numbering import NumberSequence
 from shared.settings import KafkaSettings
-from tests.conftest import Infrastructure
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def engine(infra: Infrastructure) -> AsyncIterator[AsyncEngine]:
-    # A database of its own: the running deposits service must not relay these outbox rows.
-    engine = make_engine(infra.migrate("deposits", database="kernel_it"), pool_size=60)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def kafka(infra: Infrastructure) -> KafkaSettings:
-    return KafkaSettings(
-        bootstrap_servers=infra.kafka_bootstrap,
-        session_timeout_ms=2000,
-        heartbeat_interval_ms=500,
-        max_attempts=3,
-        retry_initial_delay_s=0.01,
-        retry_max_delay_s=0.05,
-    )
+SERVICE, DATABASE = "deposits", "kernel_it"
+POOL_SIZE = 60
 
 
 def uow(engine: AsyncEngine) -> UnitOfWork:
     return UnitOfWork(engine, kernel, "mudjam/test")
+
+
+class Acted(InternalFact):
+    event_type = "test.acted"
 
 
 def requested(tenant_id: str, number: str) -> DepositRequested:
@@ -72,9 +59,7 @@ async def test_fifty_concurrent_allocations_are_consecutive_and_a_rollback_leave
 
     async def allocate(commit: bool) -> str | None:
         async with uow(engine) as work:
-            number = await work.numbers.next(
-                tenant_id=tenant_id, document_type="x", prefix="DEPRR", year=2026
-            )
+            number = await work.numbers.next(tenant_id=tenant_id, sequence=NumberSequence("x", "DEPRR", 2026))
             await asyncio.sleep(0.001)
             if commit:
                 await work.commit()
@@ -135,11 +120,11 @@ async def test_relay_publishes_committed_events_once_in_commit_order_even_with_t
     async with running_relays(engine, kafka, replicas=2):
         for i in range(1, 21):
             async with uow(engine) as work:
-                await work.outbox.add(
+                await work.record(
                     requested(tenant_id, f"DEP-{i}"),
-                    tenant_id=tenant_id,
-                    subject=subject,
-                    time=datetime.now(UTC),
+                    about=Subject("deposit", subject, tenant_id),
+                    actor=SYSTEM,
+                    at=datetime.now(UTC),
                 )
                 if i % 5 == 0:
                     continue  # rolled back: never published
@@ -182,16 +167,8 @@ async def _audit_rows(engine: AsyncEngine, subject: str) -> int:
 async def test_a_redelivered_event_is_applied_once(engine: AsyncEngine, kafka: KafkaSettings) -> None:
     subject = str(uuid4())
 
-    async def effect(work: UnitOfWork, envelope: Envelope, _payload: object) -> None:
-        await work.audit.record(
-            tenant_id=envelope.tenant_id,
-            subject_type="t",
-            subject_id=subject,
-            action="applied",
-            actor=SYSTEM,
-            at=datetime.now(UTC),
-            details={},
-        )
+    async def effect(*, uow: UnitOfWork, event: EventContext, fact: object) -> None:
+        await uow.record(Acted(), about=Subject("t", subject, event.tenant_id), actor=SYSTEM, at=event.now)
 
     consumer = EventConsumer(
         "kernel-test",
@@ -222,13 +199,13 @@ async def test_a_poison_message_is_dead_lettered_once_and_the_consumer_moves_on(
     attempts: list[str] = []
     applied: list[str] = []
 
-    async def effect(_work: UnitOfWork, envelope: Envelope, payload: DepositRequested) -> None:
-        if envelope.tenant_id != tenant_id:
+    async def effect(*, uow: UnitOfWork, event: EventContext, fact: DepositRequested) -> None:
+        if event.tenant_id != tenant_id:
             return  # other tests' events on the same topic
-        attempts.append(payload.deposit_number)
-        if payload.deposit_number == "POISON":
+        attempts.append(fact.deposit_number)
+        if fact.deposit_number == "POISON":
             raise ValueError("cannot apply this one")
-        applied.append(payload.deposit_number)
+        applied.append(fact.deposit_number)
 
     consumer = EventConsumer(
         f"poison-test-{uuid4().hex[:6]}",
@@ -276,15 +253,7 @@ async def test_the_same_idempotency_key_sent_twice_at_once_acts_once(engine: Asy
             stored = await work.idempotency.claim(request)
             if stored is not None:
                 return stored
-            await work.audit.record(
-                tenant_id="t1",
-                subject_type="t",
-                subject_id=subject,
-                action="acted",
-                actor=SYSTEM,
-                at=datetime.now(UTC),
-                details={},
-            )
+            await work.record(Acted(), about=Subject("t", subject, "t1"), actor=SYSTEM, at=datetime.now(UTC))
             await asyncio.sleep(0.05)
             response = StoredResponse(201, {"done": True})
             await work.idempotency.complete(request, response)

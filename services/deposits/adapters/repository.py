@@ -1,6 +1,7 @@
 """Loads and saves deposits and the upstream slices this service keeps."""
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,23 +12,18 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.deposits.adapters.tables import closed_jobs, collections, customers, deposits, returns, tenants
-from services.deposits.domain import HOLDING, Collection, Deposit, DepositReturn
+from services.deposits.domain import (
+    HOLDING,
+    ClosedJob,
+    Collection,
+    Customer,
+    Deposit,
+    DepositReturn,
+    DepositsTenant,
+)
+from shared.actors import Actor
 from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind
-from shared.db import Actor
 from shared.money import ZERO
-
-
-@dataclass(frozen=True)
-class TenantNumbering:
-    timezone: str = "Asia/Bangkok"
-    document_prefixes: dict[str, str] = field(default_factory=dict)
-    per_branch_numbering: bool = False
-    branch_codes: dict[str, str] = field(default_factory=dict)
-
-    def branch_code(self, branch_id: str) -> str | None:
-        if not self.per_branch_numbering:
-            return None
-        return self.branch_codes.get(branch_id) or branch_id.upper()[:8]
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ class DepositRepository:
         loaded = await self._load([row])
         return loaded[0]
 
-    async def _load(self, rows: list[Row[Any]]) -> list[Deposit]:
+    async def _load(self, rows: Sequence[Row[Any]]) -> list[Deposit]:
         ids = [row.id for row in rows]
         by_deposit_c: dict[UUID, list[Collection]] = {i: [] for i in ids}
         by_deposit_r: dict[UUID, list[DepositReturn]] = {i: [] for i in ids}
@@ -308,12 +304,14 @@ class DepositRepository:
             )
         ).one()
         in_scope = select(deposits.c.id).where(*scope)
-        collected_this_month = await self._conn.scalar(
-            select(func.coalesce(func.sum(collections.c.amount), ZERO)).where(
-                collections.c.deposit_id.in_(in_scope),
-                collections.c.collected_on.between(month_start, month_end),
+        collected_this_month = (
+            await self._conn.execute(
+                select(func.coalesce(func.sum(collections.c.amount), ZERO)).where(
+                    collections.c.deposit_id.in_(in_scope),
+                    collections.c.collected_on.between(month_start, month_end),
+                )
             )
-        )
+        ).scalar_one()
         returned = (
             await self._conn.execute(
                 select(
@@ -343,20 +341,18 @@ class ReferenceData:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def tenant(self, tenant_id: str) -> TenantNumbering:
+    async def tenant(self, tenant_id: str) -> DepositsTenant:
         row = (await self._conn.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
         if row is None:
-            return TenantNumbering()
-        return TenantNumbering(
-            row.timezone, row.document_prefixes, row.per_branch_numbering, row.branch_codes
-        )
+            return DepositsTenant()
+        return DepositsTenant(row.timezone, row.document_prefixes, row.per_branch_numbering, row.branch_codes)
 
-    async def save_tenant(self, tenant_id: str, numbering: TenantNumbering) -> None:
+    async def save_tenant(self, tenant_id: str, tenant: DepositsTenant) -> None:
         values = {
-            "timezone": numbering.timezone,
-            "document_prefixes": numbering.document_prefixes,
-            "per_branch_numbering": numbering.per_branch_numbering,
-            "branch_codes": numbering.branch_codes,
+            "timezone": tenant.timezone,
+            "document_prefixes": dict(tenant.document_prefixes),
+            "per_branch_numbering": tenant.per_branch_numbering,
+            "branch_codes": dict(tenant.branch_codes),
         }
         await self._conn.execute(
             insert(tenants)
@@ -364,12 +360,13 @@ class ReferenceData:
             .on_conflict_do_update(index_elements=[tenants.c.tenant_id], set_=values)
         )
 
-    async def save_customer(self, tenant_id: str, customer_id: str, name: str) -> None:
+    async def save_customer(self, customer: Customer) -> None:
         await self._conn.execute(
             insert(customers)
-            .values(tenant_id=tenant_id, customer_id=customer_id, name=name)
+            .values(tenant_id=customer.tenant_id, customer_id=customer.customer_id, name=customer.name)
             .on_conflict_do_update(
-                index_elements=[customers.c.tenant_id, customers.c.customer_id], set_={"name": name}
+                index_elements=[customers.c.tenant_id, customers.c.customer_id],
+                set_={"name": customer.name},
             )
         )
 
@@ -383,12 +380,13 @@ class ReferenceData:
         )
         return {row.customer_id: row.name for row in rows}
 
-    async def save_job_closed(self, tenant_id: str, job_id: str, closed_on: date) -> None:
+    async def save_closed_job(self, job: ClosedJob) -> None:
         await self._conn.execute(
             insert(closed_jobs)
-            .values(tenant_id=tenant_id, job_id=job_id, closed_on=closed_on)
+            .values(tenant_id=job.tenant_id, job_id=job.job_id, closed_on=job.closed_on)
             .on_conflict_do_update(
-                index_elements=[closed_jobs.c.tenant_id, closed_jobs.c.job_id], set_={"closed_on": closed_on}
+                index_elements=[closed_jobs.c.tenant_id, closed_jobs.c.job_id],
+                set_={"closed_on": job.closed_on},
             )
         )
 

@@ -1,13 +1,12 @@
 """Billing facts on the real PostgreSQL: an invoice gets one version per payment, in billing's order,
 however often a payment is delivered; each payment and pre-payment gets its receipt once."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.documents.adapters.tables import document_versions, documents, kernel, render_jobs
 from services.documents.adapters.uow import DocumentsUnitOfWork
@@ -18,24 +17,11 @@ from shared.contracts.documents import DocumentKind, document_id
 from shared.contracts.envelope import Envelope, EventPayload
 from shared.messaging.consumer import EventConsumer
 from shared.settings import KafkaSettings
-from tests.conftest import Infrastructure
 from tests.unit.documents import factories
 
 pytestmark = pytest.mark.integration
+SERVICE, DATABASE = "documents", "documents_billing_it"
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def database_url(infra: Infrastructure) -> str:
-    # A database of its own: the e2e documents process must not pick up these jobs.
-    return infra.migrate("documents", database="documents_billing_it")
-
-
-@pytest.fixture(scope="module")
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url, pool_size=5)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture(autouse=True)

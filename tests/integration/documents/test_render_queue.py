@@ -8,7 +8,6 @@ import multiprocessing
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,7 @@ from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.documents import use_cases
 from services.documents.adapters.renderer import PdfRenderer, RenderTimeout
@@ -34,26 +33,13 @@ from shared.contracts.envelope import Envelope, EventPayload
 from shared.contracts.upstream import CustomerUpserted, TenantSettingsUpdated
 from shared.messaging.consumer import EventConsumer
 from shared.settings import KafkaSettings
-from tests.conftest import Infrastructure
 from tests.unit.documents import factories
 
 pytestmark = pytest.mark.integration
+SERVICE, DATABASE = "documents", "documents_it"
 NOW = datetime.now(UTC)
 LEASE = timedelta(seconds=90)
 POLICY = RetryPolicy(max_attempts=3, initial_delay=timedelta(seconds=1), max_delay=timedelta(seconds=4))
-
-
-@pytest.fixture(scope="module")
-def database_url(infra: Infrastructure) -> str:
-    # A database of its own: the e2e documents process must not pick up these jobs.
-    return infra.migrate("documents", database="documents_it")
-
-
-@pytest.fixture(scope="module")
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url, pool_size=10)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -3,14 +3,13 @@
 senders that each claim a notice no other is sending."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.notifications import use_cases
 from services.notifications.adapters.tables import notices
@@ -32,24 +31,11 @@ from shared.contracts.envelope import Envelope, EventPayload
 from shared.contracts.upstream import CustomerUpserted, TenantSettingsUpdated
 from shared.messaging.consumer import EventConsumer
 from shared.settings import KafkaSettings
-from tests.conftest import Infrastructure
 from tests.unit.notifications.fakes import FakeMailer, FakePdfs
 
 pytestmark = pytest.mark.integration
+SERVICE, DATABASE = "notifications", "notifications_it"
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def database_url(infra: Infrastructure) -> str:
-    # A database of its own: the e2e notifications process must not pick up these notices.
-    return infra.migrate("notifications", database="notifications_it")
-
-
-@pytest.fixture(scope="module")
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url, pool_size=10)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture(autouse=True)

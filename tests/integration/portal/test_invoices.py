@@ -3,14 +3,13 @@ what the customer should see, and "I've paid" tapped many times at once records 
 queues one event."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.portal import use_cases
 from services.portal.adapters.uow import PortalUnitOfWork
@@ -24,24 +23,12 @@ from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRende
 from shared.contracts.envelope import Envelope, EventPayload
 from shared.messaging.consumer import EventConsumer
 from shared.settings import KafkaSettings
-from tests.conftest import Infrastructure
 
 pytestmark = pytest.mark.integration
+SERVICE, DATABASE = "portal", "portal_it"
 T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 STAFF = StaffRef(user_id="u-1", name="Nok Staff")
 VAT = billing.VatBreakdown(rate=Decimal("0.07"), rounding="satang")
-
-
-@pytest.fixture(scope="module")
-def database_url(infra: Infrastructure) -> str:
-    return infra.migrate("portal", database="portal_it")
-
-
-@pytest.fixture(scope="module")
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

@@ -1,14 +1,13 @@
 """The portal's read model on the real PostgreSQL: events of different topics in any order, replays
 and stale snapshots all end in what the customer should see, and nothing internal is stored."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import CustomerScope, Deposit, Document, Receipt
@@ -20,24 +19,11 @@ from shared.contracts.envelope import Envelope, EventPayload
 from shared.contracts.upstream import CustomerUpserted, JobEquipment, JobStageChanged
 from shared.messaging.consumer import EventConsumer
 from shared.settings import KafkaSettings
-from tests.conftest import Infrastructure
 
 pytestmark = pytest.mark.integration
+SERVICE, DATABASE = "portal", "portal_it"
 T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 STAFF = facts.StaffRef(user_id="u-1", name="Nok Staff")
-
-
-@pytest.fixture(scope="module")
-def database_url(infra: Infrastructure) -> str:
-    # A database of its own, apart from the running portal's.
-    return infra.migrate("portal", database="portal_it")
-
-
-@pytest.fixture(scope="module")
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from services.billing.domain import (
 )
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.deposits import CollectionMethod, ReturnKind
-from shared.db import Actor
+from shared.actors import Actor
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 TODAY = date(2026, 11, 23)

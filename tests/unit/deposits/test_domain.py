@@ -18,8 +18,8 @@ from services.deposits.domain import (
     ReturnAlreadyVoided,
     ReturnAmountInvalid,
 )
+from shared.actors import Actor
 from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind
-from shared.db import Actor
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
@@ -65,9 +65,9 @@ def _terms(deposit: Deposit, kind: ReturnKind, amount: str | None = None, **over
     )
 
 
-def _return(deposit: Deposit, kind: ReturnKind, amount: str | None = None) -> DepositReturn:
+def _accepted_return(deposit: Deposit, kind: ReturnKind, amount: str | None = None) -> DepositReturn:
     terms = _terms(deposit, kind, amount)
-    deposit_return = DepositReturn(
+    return DepositReturn(
         uuid4(),
         "DEPRR-2026-0001",
         kind,
@@ -82,6 +82,10 @@ def _return(deposit: Deposit, kind: ReturnKind, amount: str | None = None) -> De
         STAFF,
         deposit.status,
     )
+
+
+def _return(deposit: Deposit, kind: ReturnKind, amount: str | None = None) -> DepositReturn:
+    deposit_return = _accepted_return(deposit, kind, amount)
     deposit.record_return(deposit_return)
     return deposit_return
 
@@ -175,3 +179,41 @@ def test_return_deadline_is_five_thai_business_days_after_the_job_closed() -> No
     assert deposit.return_due_on == date(2026, 11, 27)
     assert not deposit.return_overdue(date(2026, 11, 27))
     assert deposit.return_overdue(date(2026, 11, 28))
+
+
+def test_a_return_announces_its_receipt_the_amounts_the_reason_and_the_original_receipts() -> None:
+    deposit = _held()
+    event = deposit.record_return(_accepted_return(deposit, ReturnKind.PARTIAL, "15000"))
+    assert (event.deposit_number, event.receipt_number, event.collection_receipt_numbers) == (
+        "DEP-2026-0001",
+        "DEPRR-2026-0001",
+        ["DEPR-2026-0001"],
+    )
+    assert (event.status, event.returned_amount, event.retained_amount, event.reason) == (
+        DepositStatus.PARTIALLY_RETURNED,
+        Decimal("15000"),
+        Decimal("5000"),
+        "cracked filter",
+    )
+    assert (event.returned_by.user_id, event.returned_by.name) == ("u1", "Nok")
+
+
+def test_a_void_announces_the_voided_receipt_and_that_the_deposit_is_held_again() -> None:
+    deposit = _held()
+    first = _return(deposit, ReturnKind.FORFEIT, "0")
+    _, voided = deposit.void_return(first.id, reason="wrong kind", at=NOW, by=STAFF)
+    assert (voided.receipt_number, voided.status, voided.reason) == (
+        "DEPRR-2026-0001",
+        DepositStatus.HELD,
+        "wrong kind",
+    )
+
+
+def test_an_overdue_return_is_announced_once() -> None:
+    deposit = _held()
+    deposit.job_closed_on = date(2026, 11, 20)
+    assert deposit.flag_overdue_return(today=date(2026, 11, 27), at=NOW) is None
+    overdue = deposit.flag_overdue_return(today=date(2026, 11, 28), at=NOW)
+    assert overdue is not None
+    assert (overdue.due_on, overdue.held_amount) == (date(2026, 11, 27), Decimal("20000"))
+    assert deposit.flag_overdue_return(today=date(2026, 11, 29), at=NOW) is None

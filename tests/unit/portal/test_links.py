@@ -14,7 +14,7 @@ from services.portal.domain import (
     seal_token,
     unseal_token,
 )
-from shared.db import Actor
+from shared.actors import Actor
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 STAFF = Actor("staff-1", "Nok Staff")

@@ -1,10 +1,12 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.db import format_document_number
+from shared.contracts.documents import DocumentKind
 from shared.money import Money, PositiveMoney
+from shared.numbering import NumberingRules, NumberSequence
 
 
 class _Amount(BaseModel):
@@ -32,6 +34,24 @@ def test_float_inputs_never_become_binary_fractions() -> None:
 
 
 def test_document_numbers_are_zero_padded_and_widen_past_9999() -> None:
-    assert format_document_number("DEPRR", 2026, 1) == "DEPRR-2026-0001"
-    assert format_document_number("DEPRR", 2026, 10000) == "DEPRR-2026-10000"
-    assert format_document_number("DEPRR", 2026, 7, "BKK") == "DEPRR-BKK-2026-0007"
+    assert NumberSequence("x", "DEPRR", 2026).format(1) == "DEPRR-2026-0001"
+    assert NumberSequence("x", "DEPRR", 2026).format(10000) == "DEPRR-2026-10000"
+    assert NumberSequence("x", "DEPRR", 2026, "BKK").format(7) == "DEPRR-BKK-2026-0007"
+
+
+def test_the_year_is_the_business_date_s_in_the_tenant_s_time_zone() -> None:
+    new_year_in_bangkok = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)  # 00:30 on 1 January there
+    rules = NumberingRules(timezone="Asia/Bangkok")
+    sequence = rules.sequence(DocumentKind.DEPOSIT_RETURN_RECEIPT, branch_id="bkk", now=new_year_in_bangkok)
+    assert (sequence.prefix, sequence.year, sequence.branch_code) == ("DEPRR", 2027, None)
+
+
+def test_per_branch_numbers_carry_the_configured_code_else_the_branch_id_in_capitals() -> None:
+    rules = NumberingRules(
+        document_prefixes={"invoice": "BILL"}, per_branch_numbering=True, branch_codes={"bkk": "BK1"}
+    )
+    now = datetime(2026, 3, 12, 3, tzinfo=UTC)
+    assert rules.sequence(DocumentKind.INVOICE, branch_id="bkk", now=now).format(42) == "BILL-BK1-2026-0042"
+    assert rules.sequence(DocumentKind.RECEIPT, branch_id="chiangmai-1", now=now).format(1) == (
+        "RC-CHIANGMA-2026-0001"
+    )

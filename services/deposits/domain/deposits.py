@@ -1,13 +1,16 @@
-"""The deposit aggregate: its states, invariants and the facts it records. Pure: no I/O, no clock."""
+"""The deposit aggregate: its states, invariants and the events it causes. Pure: no I/O, no clock."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+from shared.actors import SYSTEM, Actor
 from shared.business_days import add_business_days
-from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind
-from shared.db.stores import Actor
+from shared.contracts import deposits as events
+from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind, StaffRef
+from shared.contracts.envelope import Subject
 from shared.errors import Conflict, NotFound, RuleViolation
 from shared.money import ZERO
 
@@ -127,6 +130,61 @@ class Deposit:
     collections: list[Collection] = field(default_factory=list)
     returns: list[DepositReturn] = field(default_factory=list)
 
+    @classmethod
+    def request(
+        cls,
+        *,
+        id: UUID,
+        tenant_id: str,
+        branch_id: str,
+        customer_id: str,
+        number: str,
+        amount: Decimal,
+        requested_on: date,
+        job_id: str | None,
+        quote_id: str | None,
+        job_closed_on: date | None,
+        at: datetime,
+        by: Actor,
+    ) -> tuple["Deposit", events.DepositRequested]:
+        """A pending deposit: the customer is asked to pay it."""
+        deposit = cls(
+            id=id,
+            tenant_id=tenant_id,
+            branch_id=branch_id,
+            customer_id=customer_id,
+            number=number,
+            amount_requested=amount,
+            requested_on=requested_on,
+            status=DepositStatus.PENDING,
+            created_at=at,
+            job_id=job_id,
+            quote_id=quote_id,
+            job_closed_on=job_closed_on,
+        )
+        requested = events.DepositRequested(
+            **deposit._fact_fields(),
+            quote_id=quote_id,
+            amount=amount,
+            requested_on=requested_on,
+            requested_by=None if by is SYSTEM else StaffRef.of(by),
+        )
+        return deposit, requested
+
+    @property
+    def subject(self) -> Subject:
+        return Subject("deposit", self.id, self.tenant_id, self.branch_id)
+
+    def _fact_fields(self) -> dict[str, Any]:
+        """What every deposit event says about the deposit."""
+        return {
+            "deposit_id": self.id,
+            "deposit_number": self.number,
+            "customer_id": self.customer_id,
+            "job_id": self.job_id,
+            "status": self.status,
+        }
+
     @property
     def held_amount(self) -> Decimal:
         """Everything collected; a return settles it but does not change what was held."""
@@ -162,10 +220,23 @@ class Deposit:
         if collected_on > today:
             raise DateInFuture("The collection date cannot be in the future", field="collected_on")
 
-    def collect(self, collection: Collection, today: date) -> None:
+    def collect(self, collection: Collection, today: date) -> events.DepositCollected:
         self.check_collection(collection.amount, collection.collected_on, today)
         self.collections.append(collection)
         self.status = DepositStatus.HELD if self.outstanding == ZERO else DepositStatus.PARTIALLY_HELD
+        return events.DepositCollected(
+            **self._fact_fields(),
+            collection_id=collection.id,
+            receipt_number=collection.receipt_number,
+            amount=collection.amount,
+            method=collection.method,
+            reference=collection.reference,
+            collected_on=collection.collected_on,
+            collected_at=collection.collected_at,
+            collected_by=StaffRef.of(collection.collected_by),
+            amount_requested=self.amount_requested,
+            total_collected=self.held_amount,
+        )
 
     def check_return(
         self,
@@ -201,11 +272,30 @@ class Deposit:
             raise DateInFuture("The return date cannot be in the future", field="returned_on")
         return ReturnTerms(kind, returned, held - returned, note, method, reference)
 
-    def record_return(self, deposit_return: DepositReturn) -> None:
+    def record_return(self, deposit_return: DepositReturn) -> events.DepositReturned:
         self.returns.append(deposit_return)
         self.status = STATUS_AFTER_RETURN[deposit_return.kind]
+        r = deposit_return
+        return events.DepositReturned(
+            **self._fact_fields(),
+            return_id=r.id,
+            receipt_number=r.receipt_number,
+            collection_receipt_numbers=[c.receipt_number for c in self.collections],
+            kind=r.kind,
+            held_amount=r.held_amount,
+            returned_amount=r.returned_amount,
+            retained_amount=r.retained_amount,
+            reason=r.reason,
+            method=r.method,
+            reference=r.reference,
+            returned_on=r.returned_on,
+            returned_at=r.returned_at,
+            returned_by=StaffRef.of(r.returned_by),
+        )
 
-    def void_return(self, return_id: UUID, *, reason: str, at: datetime, by: Actor) -> DepositReturn:
+    def void_return(
+        self, return_id: UUID, *, reason: str, at: datetime, by: Actor
+    ) -> tuple[DepositReturn, events.DepositReturnVoided]:
         deposit_return = next((r for r in self.returns if r.id == return_id), None)
         if deposit_return is None:
             raise ReturnNotFound("Return not found")
@@ -215,7 +305,29 @@ class Deposit:
             raise ReasonRequired("Say why the return is voided", field="reason")
         deposit_return.voided_at, deposit_return.voided_by, deposit_return.void_reason = at, by, reason
         self.status = deposit_return.status_before
-        return deposit_return
+        voided = events.DepositReturnVoided(
+            **self._fact_fields(),
+            return_id=deposit_return.id,
+            receipt_number=deposit_return.receipt_number,
+            reason=reason,
+            voided_at=at,
+            voided_by=StaffRef.of(by),
+        )
+        return deposit_return, voided
+
+    def flag_overdue_return(self, *, today: date, at: datetime) -> events.DepositReturnOverdue | None:
+        """Once, when the deposit is still held past its return deadline."""
+        if self.overdue_alerted_at is not None or not self.return_overdue(today):
+            return None
+        assert self.job_closed_on is not None
+        assert self.return_due_on is not None
+        self.overdue_alerted_at = at
+        return events.DepositReturnOverdue(
+            **self._fact_fields(),
+            job_closed_on=self.job_closed_on,
+            due_on=self.return_due_on,
+            held_amount=self.held_amount,
+        )
 
 
 def _returned_amount(kind: ReturnKind, amount: Decimal | None, held: Decimal) -> Decimal:

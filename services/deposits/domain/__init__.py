@@ -1,0 +1,45 @@
+"""Deposits' domain: the deposit aggregate and the upstream slices it needs. Pure: no I/O, no clock."""
+
+from services.deposits.domain.deposits import (
+    COLLECTABLE,
+    HOLDING,
+    RETURN_SLA_BUSINESS_DAYS,
+    Collection,
+    CollectionExceedsOutstanding,
+    DateInFuture,
+    Deposit,
+    DepositNotCollectable,
+    DepositNotFound,
+    DepositNotHeld,
+    DepositReturn,
+    ReasonRequired,
+    RefundDetailsRequired,
+    ReturnAlreadyVoided,
+    ReturnAmountInvalid,
+    ReturnNotFound,
+    ReturnTerms,
+)
+from services.deposits.domain.reference import ClosedJob, Customer, DepositsTenant
+
+__all__ = [
+    "COLLECTABLE",
+    "HOLDING",
+    "RETURN_SLA_BUSINESS_DAYS",
+    "ClosedJob",
+    "Collection",
+    "CollectionExceedsOutstanding",
+    "Customer",
+    "DateInFuture",
+    "Deposit",
+    "DepositNotCollectable",
+    "DepositNotFound",
+    "DepositNotHeld",
+    "DepositReturn",
+    "DepositsTenant",
+    "ReasonRequired",
+    "RefundDetailsRequired",
+    "ReturnAlreadyVoided",
+    "ReturnAmountInvalid",
+    "ReturnNotFound",
+    "ReturnTerms",
+]

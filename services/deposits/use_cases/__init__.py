@@ -1,0 +1,44 @@
+"""Deposit use cases. Each runs inside the caller's unit of work and never commits: the state
+change, its audit row and its event commit together or not at all."""
+
+from services.deposits.use_cases.deposits import (
+    UnknownCustomer,
+    collect_deposit,
+    flag_overdue_return,
+    request_deposit,
+    request_deposit_by_staff,
+    return_deposit,
+    void_return,
+)
+from services.deposits.use_cases.queries import (
+    DepositCriteria,
+    customer_names,
+    dashboard,
+    get_deposit,
+    list_deposits,
+)
+from services.deposits.use_cases.upstream import (
+    apply_customer,
+    apply_job_closed,
+    apply_quote_accepted,
+    apply_tenant_settings,
+)
+
+__all__ = [
+    "DepositCriteria",
+    "UnknownCustomer",
+    "apply_customer",
+    "apply_job_closed",
+    "apply_quote_accepted",
+    "apply_tenant_settings",
+    "collect_deposit",
+    "customer_names",
+    "dashboard",
+    "flag_overdue_return",
+    "get_deposit",
+    "list_deposits",
+    "request_deposit",
+    "request_deposit_by_staff",
+    "return_deposit",
+    "void_return",
+]
