@@ -28,7 +28,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     EventConsumer(
         CONSUMER_GROUP,
         uow_factory=lambda: BillingUnitOfWork(engine),
-        handlers=events.handlers(clock),
+        handlers=events.HANDLERS,
         settings=settings.kafka,
         clock=clock,
     ).subscribe(runtime.broker, CONSUMED_TOPICS)

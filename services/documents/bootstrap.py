@@ -35,7 +35,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     EventConsumer(
         CONSUMER_GROUP,
         uow_factory=lambda: DocumentsUnitOfWork(engine, jobs_ready=jobs_ready),
-        handlers=events.handlers(clock),
+        handlers=events.HANDLERS,
         settings=settings.kafka,
         clock=clock,
     ).subscribe(runtime.broker, CONSUMED_TOPICS)

@@ -33,7 +33,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     EventConsumer(
         CONSUMER_GROUP,
         uow_factory=lambda: NotificationsUnitOfWork(engine),
-        handlers=events.handlers(clock, settings.urls, settings.auth),
+        handlers=events.handlers(portal_url=settings.urls.portal_public_url, auth=settings.auth),
         settings=settings.kafka,
         clock=clock,
     ).subscribe(runtime.broker, CONSUMED_TOPICS)

@@ -37,7 +37,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     EventConsumer(
         CONSUMER_GROUP,
         uow_factory=lambda: PortalUnitOfWork(engine),
-        handlers=events.handlers(),
+        handlers=events.HANDLERS,
         settings=settings.kafka,
         clock=clock,
     ).subscribe(runtime.broker, CONSUMED_TOPICS)

@@ -32,7 +32,6 @@ from shared.settings import KafkaSettings
 log = logging.getLogger(__name__)
 
 
-
 class EventHandler(Protocol):
     """A use case applying one event type: `uow` is the service's unit of work, `fact` the payload."""
 

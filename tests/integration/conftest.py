@@ -15,7 +15,6 @@ from shared.settings import KafkaSettings
 from tests.conftest import Infrastructure
 
 
-
 @pytest.fixture(scope="module")
 async def engine(infra: Infrastructure, request: pytest.FixtureRequest) -> AsyncIterator[AsyncEngine]:
     """The module's database, migrated with its service's schema once per session. A module may set

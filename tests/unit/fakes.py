@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Self
+from uuid import UUID, uuid4
 
 from shared.actors import Actor
-from shared.contracts.envelope import EventPayload, Fact, Subject
+from shared.contracts.envelope import EventContext, EventPayload, Fact, Subject
 from shared.numbering import NumberSequence
 
 
@@ -52,3 +53,21 @@ class FakeUnitOfWork:
     @property
     def published(self) -> list[EventPayload]:
         return [r.fact for r in self.recorded if isinstance(r.fact, EventPayload)]
+
+
+def event_context(
+    tenant_id: str, *, now: datetime, branch_id: str | None = None, event_id: UUID | None = None
+) -> EventContext:
+    """An event of this tenant (and branch) applied at `now`; a new event unless `event_id` names
+    one again (a redelivery)."""
+    return EventContext(
+        id=event_id or uuid4(),
+        type="test.event.v1",
+        tenant_id=tenant_id,
+        branch_id=branch_id,
+        subject="test",
+        time=now,
+        correlation_id="test",
+        causation_id=None,
+        now=now,
+    )

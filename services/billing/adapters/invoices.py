@@ -27,9 +27,9 @@ from services.billing.domain import (
     Prepayment,
     VatTerms,
 )
+from shared.actors import Actor
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.deposits import CollectionMethod
-from shared.db import Actor
 from shared.images import AcceptedImage
 
 

@@ -10,37 +10,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.billing.adapters.tables import customers, jobs, retentions, tenants
-from services.billing.domain import (
-    BillingCustomer,
-    BillingTenant,
-    BranchDetails,
-    DatedRate,
-    Job,
-    Retention,
-)
+from services.billing.domain import BillingCustomer, BillingTenant, Job, Retention
 from shared.contracts.deposits import ReturnKind
 from shared.contracts.upstream import TenantSettingsUpdated
-
-
-def tenant_of(settings: TenantSettingsUpdated) -> BillingTenant:
-    return BillingTenant(
-        timezone=settings.timezone,
-        vat_rates=tuple(DatedRate(r.effective_from, r.rate) for r in settings.vat_rates),
-        vat_rounding=settings.vat_rounding,
-        payment_terms_days=settings.payment_terms_days,
-        document_prefixes=dict(settings.document_prefixes),
-        per_branch_numbering=settings.per_branch_numbering,
-        branches={
-            b.branch_id: BranchDetails(b.code, b.tax_branch_no, b.address_th, b.address_en)
-            for b in settings.branches
-        },
-        business_name_th=settings.business_name_th,
-        business_name_en=settings.business_name_en,
-        address_th=settings.address_th,
-        address_en=settings.address_en,
-        tax_id=settings.tax_id,
-        tax_branch_no=settings.tax_branch_no,
-    )
 
 
 def _retention(row: Row[Any]) -> Retention:
@@ -83,7 +55,7 @@ class ReferenceData:
         row = (await self._conn.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
         if row is None:
             return BillingTenant()
-        return tenant_of(TenantSettingsUpdated.model_validate(row.settings))
+        return BillingTenant.of(TenantSettingsUpdated.model_validate(row.settings))
 
     async def save_tenant(self, tenant_id: str, settings: TenantSettingsUpdated) -> None:
         values = {"settings": settings.model_dump(mode="json")}

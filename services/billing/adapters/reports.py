@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.billing.adapters.tables import invoices, payment_reports
 from services.billing.domain import PaymentReport, ReportStatus, Slip
-from shared.db import Actor
+from shared.actors import Actor
 
 
 def _slip_json(slip: Slip) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from services.billing.domain import (
     TaxParty,
     VatTerms,
 )
+from shared.actors import Actor
 from shared.contracts.billing import InvoiceKind
-from shared.db import Actor
 
 
 def _json(value: Any) -> Any:

@@ -1,6 +1,12 @@
 """Billing's domain: invoices and their payments, pre-payments, tax invoices, customers' payment
-reports, and the upstream slices they need. Pure: no I/O, no clock."""
+reports, the facts they record, and the upstream slices they need. Pure: no I/O, no clock."""
 
+from services.billing.domain.facts import (
+    CoveredByTaxInvoice,
+    InvoiceDrafted,
+    InvoiceLinesEdited,
+    ProofAttached,
+)
 from services.billing.domain.invoices import (
     ISSUED,
     OPEN,
@@ -13,18 +19,15 @@ from services.billing.domain.invoices import (
     InvoiceNotDraft,
     InvoiceNotFound,
     InvoiceNotSent,
-    LineItem,
-    LineSpec,
     NothingToInvoice,
     Payment,
     PaymentExceedsBalance,
     PaymentNotFound,
-    Prepayment,
     ProofNotFound,
-    check_prepayment,
     damage_basis,
-    price_lines,
 )
+from services.billing.domain.lines import LineItem, LineSpec, price_lines
+from services.billing.domain.prepayments import Prepayment, check_prepayment
 from services.billing.domain.reference import (
     STARTED_STAGES,
     BillingCustomer,
@@ -90,6 +93,7 @@ __all__ = [
     "BillingTenant",
     "BranchDetails",
     "BranchUnclear",
+    "CoveredByTaxInvoice",
     "CoveredInvoice",
     "CoveredRetention",
     "DamageBasisInvalid",
@@ -97,6 +101,8 @@ __all__ = [
     "DatedRate",
     "Invoice",
     "InvoiceAlreadyPaid",
+    "InvoiceDrafted",
+    "InvoiceLinesEdited",
     "InvoiceNotDraft",
     "InvoiceNotFound",
     "InvoiceNotSent",
@@ -114,6 +120,7 @@ __all__ = [
     "PaymentNotFound",
     "PaymentReport",
     "Prepayment",
+    "ProofAttached",
     "ProofNotFound",
     "ReportClosed",
     "ReportNotFound",

@@ -1,5 +1,5 @@
-"""The invoice aggregate: its lines and totals, sending, payments and pre-payments. Pure: no I/O,
-no clock (`today` is the tenant's business date, passed in)."""
+"""The invoice aggregate: its totals, sending, payments and the pre-payments applied to it. Pure:
+no I/O, no clock (`today` is the tenant's business date, passed in)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -7,11 +7,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from services.billing.domain.reference import Job, Retention
-from services.billing.domain.vat import VatTerms, check_amount, line_amount
+from services.billing.domain.facts import InvoiceDrafted, InvoiceLinesEdited, ProofAttached, published
+from services.billing.domain.lines import LineItem
+from services.billing.domain.reference import Retention
+from services.billing.domain.vat import VatTerms, check_amount
+from shared.actors import Actor
+from shared.contracts import billing as events
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
-from shared.contracts.deposits import CollectionMethod
-from shared.db.stores import Actor
+from shared.contracts.deposits import CollectionMethod, StaffRef
+from shared.contracts.envelope import Subject
 from shared.errors import Conflict, NotFound, RuleViolation
 from shared.money import ZERO
 
@@ -60,46 +64,6 @@ class DateInFuture(RuleViolation):
 
 
 @dataclass(frozen=True)
-class LineSpec:
-    """A line as staff enter it, before it is priced."""
-
-    description: str
-    quantity: Decimal
-    rate: Decimal
-    duration: Decimal | None = None
-    unit: str = ""
-
-
-@dataclass(frozen=True)
-class LineItem:
-    description: str
-    quantity: Decimal
-    duration: Decimal | None
-    unit: str
-    rate: Decimal
-    amount: Decimal
-
-    @property
-    def units(self) -> Decimal:
-        """What the rate is charged on: quantity × duration (e.g. 2 machines × 14 days = 28)."""
-        return self.quantity * (self.duration if self.duration is not None else 1)
-
-
-def price_lines(specs: Sequence[LineSpec]) -> list[LineItem]:
-    return [
-        LineItem(
-            s.description,
-            s.quantity,
-            s.duration,
-            s.unit,
-            s.rate,
-            line_amount(s.quantity, s.duration, s.rate, field=f"lines.{i}"),
-        )
-        for i, s in enumerate(specs)
-    ]
-
-
-@dataclass(frozen=True)
 class AppliedPrepayment:
     prepayment_id: UUID
     receipt_number: str
@@ -119,6 +83,9 @@ class Payment:
     recorded_by: Actor
     report_id: UUID | None = None
     has_proof: bool = False
+
+    def proof_attached(self, *, content_type: str, sha256: str) -> ProofAttached:
+        return ProofAttached(payment_id=self.id, content_type=content_type, sha256=sha256)
 
 
 @dataclass
@@ -150,6 +117,55 @@ class Invoice:
     tax_invoice_id: UUID | None = None
     tax_invoice_number: str | None = None
     overdue_alerted_at: datetime | None = None
+
+    @classmethod
+    def draft(
+        cls,
+        *,
+        id: UUID,
+        tenant_id: str,
+        branch_id: str,
+        customer_id: str,
+        kind: InvoiceKind,
+        job_id: str | None,
+        forfeit: Retention | None,
+        payment_terms_days: int | None,
+        lines: list[LineItem],
+        vat: VatTerms,
+        at: datetime,
+        by: Actor,
+    ) -> tuple["Invoice", InvoiceDrafted]:
+        """A draft (no number yet) priced with the VAT given; a damage invoice names its forfeit."""
+        invoice = cls(
+            id=id,
+            tenant_id=tenant_id,
+            branch_id=branch_id,
+            customer_id=customer_id,
+            kind=kind,
+            status=InvoiceStatus.DRAFT,
+            created_at=at,
+            created_by=by,
+            vat=vat,
+            job_id=job_id,
+            related_deposit_id=forfeit.deposit_id if forfeit else None,
+            related_deposit_number=forfeit.deposit_number if forfeit else None,
+            payment_terms_days=payment_terms_days,
+        )
+        invoice.price(lines, vat)
+        drafted = InvoiceDrafted(kind=kind, customer_id=customer_id, job_id=job_id, **invoice._totals())
+        return invoice, drafted
+
+    @property
+    def subject(self) -> Subject:
+        return Subject("invoice", self.id, self.tenant_id, self.branch_id)
+
+    def _totals(self) -> dict[str, Decimal | int]:
+        return {
+            "lines": len(self.lines),
+            "subtotal": self.subtotal,
+            "vat_amount": self.vat_amount,
+            "total": self.total,
+        }
 
     @property
     def prepaid_total(self) -> Decimal:
@@ -199,6 +215,11 @@ class Invoice:
         self.lines, self.vat = lines, vat
         self.subtotal, self.vat_amount, self.total = subtotal, vat_amount, subtotal + vat_amount
 
+    def edit_lines(self, lines: list[LineItem], vat: VatTerms) -> InvoiceLinesEdited:
+        """A draft's new lines, priced again."""
+        self.price(lines, vat)
+        return InvoiceLinesEdited(**self._totals())
+
     # Sending --------------------------------------------------------------------------------------
 
     def check_sendable(self) -> None:
@@ -229,14 +250,48 @@ class Invoice:
         prepayments: Sequence[AppliedPrepayment],
         at: datetime,
         by: Actor,
-    ) -> None:
+    ) -> events.InvoiceSent:
         self.check_sendable()
-        self.number, self.issue_date = number, issue_date
-        self.due_date = issue_date + timedelta(days=terms_days)
+        due_date = issue_date + timedelta(days=terms_days)
+        self.number, self.issue_date, self.due_date = number, issue_date, due_date
         self.payment_terms_days = terms_days
         self.sent_at, self.sent_by = at, by
         self.prepayments = list(prepayments)
         self.status = self._status_after_money()
+        return events.InvoiceSent(
+            invoice_id=self.id,
+            number=number,
+            kind=self.kind,
+            customer_id=self.customer_id,
+            job_id=self.job_id,
+            issue_date=issue_date,
+            due_date=due_date,
+            lines=[published(events.InvoiceLine, line) for line in self.lines],
+            subtotal=self.subtotal,
+            vat=published(events.VatBreakdown, self.vat),
+            vat_amount=self.vat_amount,
+            total=self.total,
+            prepayments=[published(events.AppliedPrepayment, p) for p in self.prepayments],
+            paid_total=self.paid_total,
+            balance=self.balance,
+            related_deposit_number=self.related_deposit_number,
+            sent_by=StaffRef.of(by),
+        )
+
+    def flag_overdue(self, *, today: date, at: datetime) -> events.InvoiceOverdue | None:
+        """Once, when the invoice is past its due date with a balance."""
+        if self.overdue_alerted_at is not None or not self.is_overdue(today):
+            return None
+        assert self.number is not None
+        assert self.due_date is not None
+        self.overdue_alerted_at = at
+        return events.InvoiceOverdue(
+            invoice_id=self.id,
+            invoice_number=self.number,
+            customer_id=self.customer_id,
+            due_date=self.due_date,
+            balance=self.balance,
+        )
 
     # Payments -------------------------------------------------------------------------------------
 
@@ -252,10 +307,32 @@ class Invoice:
         if paid_on > today:
             raise DateInFuture("The payment date cannot be in the future", field="paid_on")
 
-    def record_payment(self, payment: Payment, today: date) -> None:
+    def record_payment(self, payment: Payment, today: date) -> events.PaymentRecorded:
         self.check_payment(payment.amount, payment.paid_on, today)
+        assert self.number is not None
         self.payments.append(payment)
         self.status = self._status_after_money()
+        return events.PaymentRecorded(
+            invoice_id=self.id,
+            invoice_number=self.number,
+            customer_id=self.customer_id,
+            job_id=self.job_id,
+            payment_id=payment.id,
+            receipt_number=payment.receipt_number,
+            amount=payment.amount,
+            method=payment.method,
+            reference=payment.reference,
+            paid_on=payment.paid_on,
+            recorded_by=StaffRef.of(payment.recorded_by),
+            paid_total=self.paid_total,
+            balance=self.balance,
+            status=self.status,
+            report_id=payment.report_id,
+        )
+
+    def can_be_reported_by(self, customer_id: str) -> bool:
+        """A customer reports paying their own invoice once it was sent."""
+        return self.customer_id == customer_id and self.status is not InvoiceStatus.DRAFT
 
     def payment(self, payment_id: UUID) -> Payment:
         found = next((p for p in self.payments if p.id == payment_id), None)
@@ -273,40 +350,6 @@ class Invoice:
             raise AlreadyOnTaxInvoice(
                 f"Invoice {self.number} is already on tax invoice {self.tax_invoice_number}"
             )
-
-
-@dataclass
-class Prepayment:
-    """Money received for a job before it starts (PREREC), VAT included; applied to the job's
-    invoice when that is sent."""
-
-    id: UUID
-    tenant_id: str
-    branch_id: str
-    customer_id: str
-    job_id: str
-    receipt_number: str
-    amount: Decimal
-    vat: VatTerms
-    vat_amount: Decimal
-    method: CollectionMethod
-    reference: str
-    paid_on: date
-    recorded_at: datetime
-    recorded_by: Actor
-    invoice_id: UUID | None = None
-    invoice_number: str | None = None
-
-    @property
-    def applied(self) -> AppliedPrepayment:
-        return AppliedPrepayment(self.id, self.receipt_number, self.amount, self.paid_on)
-
-
-def check_prepayment(job: Job, *, paid_on: date, today: date) -> None:
-    """A pre-payment is for a job that has not started, and not dated in the future."""
-    job.check_not_started(today)
-    if paid_on > today:
-        raise DateInFuture("The payment date cannot be in the future", field="paid_on")
 
 
 class DamageBasisInvalid(RuleViolation):

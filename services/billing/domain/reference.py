@@ -1,14 +1,18 @@
 """The slices of other systems billing keeps: the tenant's settings, customers, jobs, and the
 deposit amounts retained on a return. Pure."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Self
 from uuid import UUID
 
 from services.billing.domain.vat import DatedRate, VatRounding, VatTerms, rate_on
 from shared.contracts.deposits import ReturnKind
+from shared.contracts.upstream import TenantSettingsUpdated
 from shared.errors import Conflict, RuleViolation
+from shared.numbering import NumberingRules
 
 # A job has started once its equipment left the yard, whatever its start date says.
 STARTED_STAGES = frozenset({"delivering", "on_site", "returning", "closed"})
@@ -29,7 +33,8 @@ class BranchUnclear(RuleViolation):
 
 @dataclass(frozen=True)
 class BranchDetails:
-    code: str
+    """A branch as the tax invoices it issues name it."""
+
     tax_branch_no: str = "00000"
     address_th: str = ""
     address_en: str = ""
@@ -39,13 +44,11 @@ class BranchDetails:
 class BillingTenant:
     """A tenant's settings as billing uses them; the defaults stand until the tenant is published."""
 
-    timezone: str = "Asia/Bangkok"
+    numbering: NumberingRules = field(default_factory=NumberingRules)
     vat_rates: tuple[DatedRate, ...] = DEFAULT_VAT_RATES
     vat_rounding: VatRounding = "satang"
     payment_terms_days: int = 30
-    document_prefixes: dict[str, str] = field(default_factory=dict)
-    per_branch_numbering: bool = False
-    branches: dict[str, BranchDetails] = field(default_factory=dict)
+    branches: Mapping[str, BranchDetails] = field(default_factory=dict)
     business_name_th: str = ""
     business_name_en: str = ""
     address_th: str = ""
@@ -53,15 +56,33 @@ class BillingTenant:
     tax_id: str = ""
     tax_branch_no: str = ""
 
+    @classmethod
+    def of(cls, settings: TenantSettingsUpdated) -> Self:
+        return cls(
+            numbering=NumberingRules.of(settings),
+            vat_rates=tuple(DatedRate(r.effective_from, r.rate) for r in settings.vat_rates),
+            vat_rounding=settings.vat_rounding,
+            payment_terms_days=settings.payment_terms_days,
+            branches={
+                b.branch_id: BranchDetails(b.tax_branch_no, b.address_th, b.address_en)
+                for b in settings.branches
+            },
+            business_name_th=settings.business_name_th,
+            business_name_en=settings.business_name_en,
+            address_th=settings.address_th,
+            address_en=settings.address_en,
+            tax_id=settings.tax_id,
+            tax_branch_no=settings.tax_branch_no,
+        )
+
+    @property
+    def timezone(self) -> str:
+        """The time zone whose business date dates documents and decides what is overdue."""
+        return self.numbering.timezone
+
     def vat_on(self, day: date, *, field: str = "vat_rates") -> VatTerms:
         """The VAT of a day; `field` names the input at fault when no rate was in effect then."""
         return VatTerms(rate_on(self.vat_rates, day, field=field), self.vat_rounding)
-
-    def branch_code(self, branch_id: str) -> str | None:
-        if not self.per_branch_numbering:
-            return None
-        branch = self.branches.get(branch_id)
-        return branch.code if branch else branch_id.upper()[:8]
 
 
 @dataclass(frozen=True)

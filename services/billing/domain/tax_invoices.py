@@ -8,12 +8,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from services.billing.domain.facts import CoveredByTaxInvoice, published
 from services.billing.domain.invoices import AlreadyOnTaxInvoice, Invoice
 from services.billing.domain.reference import BillingCustomer, BillingTenant, Retention
 from services.billing.domain.vat import VatTerms
+from shared.actors import Actor
+from shared.contracts import billing as events
 from shared.contracts.billing import InvoiceKind
-from shared.contracts.deposits import ReturnKind
-from shared.db.stores import Actor
+from shared.contracts.deposits import ReturnKind, StaffRef
+from shared.contracts.envelope import Subject
 from shared.errors import NotFound, RuleViolation
 from shared.money import ZERO
 
@@ -151,6 +154,45 @@ class TaxInvoice:
     issued_at: datetime
     issued_by: Actor
 
+    @classmethod
+    def issue(
+        cls,
+        *,
+        id: UUID,
+        tenant_id: str,
+        number: str,
+        issue_date: date,
+        seller: TaxParty,
+        buyer: TaxParty,
+        content: TaxInvoiceContent,
+        at: datetime,
+        by: Actor,
+    ) -> tuple["TaxInvoice", events.TaxInvoiceIssued]:
+        """A tax invoice as issued: parties, lines and what it covers never change after."""
+        tax_invoice = cls(id, tenant_id, number, issue_date, seller, buyer, content, at, by)
+        issued = events.TaxInvoiceIssued(
+            tax_invoice_id=id,
+            number=number,
+            customer_id=content.customer_id,
+            job_id=content.job_id,
+            issue_date=issue_date,
+            seller=published(events.TaxParty, seller),
+            buyer=published(events.TaxParty, buyer),
+            lines=[published(events.TaxInvoiceLine, line) for line in content.lines],
+            amount_before_vat=content.amount_before_vat,
+            vat=published(events.VatBreakdown, content.vat),
+            vat_amount=content.vat_amount,
+            total=content.total,
+            invoices=[published(events.CoveredInvoice, i) for i in content.invoices],
+            retentions=[published(events.CoveredRetention, r) for r in content.retentions],
+            issued_by=StaffRef.of(by),
+        )
+        return tax_invoice, issued
+
+    @property
+    def subject(self) -> Subject:
+        return Subject("tax_invoice", self.id, self.tenant_id, self.content.branch_id)
+
 
 def _quantity(value: Decimal) -> str:
     return f"{value.normalize():f}"
@@ -234,9 +276,13 @@ def compose(
     )
 
 
-def cover(tax_invoice: TaxInvoice, invoices: Sequence[Invoice], retentions: Sequence[Retention]) -> None:
-    """Each covered invoice and retention now names its tax invoice; none is covered twice."""
+def cover(
+    tax_invoice: TaxInvoice, invoices: Sequence[Invoice], retentions: Sequence[Retention]
+) -> CoveredByTaxInvoice:
+    """Each covered invoice and retention now names its tax invoice; none is covered twice. Returns
+    what each covered invoice's audit trail records."""
     for invoice in invoices:
         invoice.tax_invoice_id, invoice.tax_invoice_number = tax_invoice.id, tax_invoice.number
     for retention in retentions:
         retention.tax_invoice_id, retention.tax_invoice_number = tax_invoice.id, tax_invoice.number
+    return CoveredByTaxInvoice(tax_invoice=tax_invoice.number)

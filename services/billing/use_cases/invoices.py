@@ -10,6 +10,7 @@ from services.billing.adapters.invoices import InvoiceFilter
 from services.billing.adapters.uow import BillingUnitOfWork
 from services.billing.domain import (
     Invoice,
+    InvoiceNotFound,
     LineSpec,
     PaymentReport,
     UnknownCustomer,
@@ -17,29 +18,21 @@ from services.billing.domain import (
     damage_basis,
     price_lines,
 )
-from services.billing.use_cases._common import (
-    audit,
-    branches_of,
-    load_invoice,
-    next_number,
-    record,
-    staff_ref,
-)
+from shared.actors import SYSTEM
 from shared.auth import Principal
 from shared.clock import local_date
-from shared.contracts import billing as events
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.documents import DocumentKind
-from shared.db import SYSTEM
 
 
-def _line_details(invoice: Invoice) -> dict[str, Any]:
-    return {
-        "lines": len(invoice.lines),
-        "subtotal": str(invoice.subtotal),
-        "vat_amount": str(invoice.vat_amount),
-        "total": str(invoice.total),
-    }
+async def load_invoice(
+    uow: BillingUnitOfWork, staff: Principal, invoice_id: UUID, *, for_update: bool
+) -> Invoice:
+    """The invoice if it is in the staff member's tenant and branches; else it does not exist."""
+    invoice = await uow.invoices.get(staff.tenant_id, invoice_id, for_update=for_update)
+    if invoice is None or not staff.can_see_branch(invoice.branch_id):
+        raise InvoiceNotFound("Invoice not found")
+    return invoice
 
 
 async def create_invoice(
@@ -73,35 +66,22 @@ async def create_invoice(
         else [],
     )
     tenant = await uow.reference.tenant(tenant_id)
-    vat = tenant.vat_on(local_date(now, tenant.timezone))
-    invoice = Invoice(
+    invoice, drafted = Invoice.draft(
         id=uuid4(),
         tenant_id=tenant_id,
         branch_id=branch_id,
         customer_id=customer_id,
         kind=kind,
-        status=InvoiceStatus.DRAFT,
-        created_at=now,
-        created_by=staff.actor,
-        vat=vat,
         job_id=job_id,
-        related_deposit_id=forfeit.deposit_id if forfeit else None,
-        related_deposit_number=forfeit.deposit_number if forfeit else None,
+        forfeit=forfeit,
         payment_terms_days=payment_terms_days,
+        lines=price_lines(lines),
+        vat=tenant.vat_on(local_date(now, tenant.timezone)),
+        at=now,
+        by=staff.actor,
     )
-    invoice.price(price_lines(lines), vat)
     await uow.invoices.add(invoice)
-    details = {"kind": kind.value, "customer_id": customer_id, "job_id": job_id, **_line_details(invoice)}
-    await audit(
-        uow,
-        tenant_id=tenant_id,
-        subject_type="invoice",
-        subject_id=invoice.id,
-        action="invoice.drafted",
-        actor=staff.actor,
-        now=now,
-        details=details,
-    )
+    await uow.record(drafted, about=invoice.subject, actor=staff.actor, at=now)
     return invoice
 
 
@@ -111,19 +91,10 @@ async def edit_lines(
     """Replaces a draft's lines and prices it again."""
     invoice = await load_invoice(uow, staff, invoice_id, for_update=True)
     tenant = await uow.reference.tenant(invoice.tenant_id)
-    invoice.price(price_lines(lines), tenant.vat_on(local_date(now, tenant.timezone)))
+    edited = invoice.edit_lines(price_lines(lines), tenant.vat_on(local_date(now, tenant.timezone)))
     await uow.invoices.save_lines(invoice)
     await uow.invoices.save_state(invoice)
-    await audit(
-        uow,
-        tenant_id=invoice.tenant_id,
-        subject_type="invoice",
-        subject_id=invoice.id,
-        action="invoice.lines_edited",
-        actor=staff.actor,
-        now=now,
-        details=_line_details(invoice),
-    )
+    await uow.record(edited, about=invoice.subject, actor=staff.actor, at=now)
     return invoice
 
 
@@ -152,10 +123,9 @@ async def send_invoice(
         for t in (payment_terms_days, invoice.payment_terms_days, tenant.payment_terms_days)
         if t is not None
     )
-    invoice.send(
-        number=await next_number(
-            uow, invoice.tenant_id, tenant, invoice.branch_id, DocumentKind.INVOICE, now
-        ),
+    sequence = tenant.numbering.sequence(DocumentKind.INVOICE, branch_id=invoice.branch_id, now=now)
+    sent = invoice.send(
+        number=await uow.numbers.next(tenant_id=invoice.tenant_id, sequence=sequence),
         issue_date=today,
         terms_days=terms,
         prepayments=invoice.prepayments_to_apply([p.applied for p in unapplied]),
@@ -164,63 +134,7 @@ async def send_invoice(
     )
     await uow.invoices.save_state(invoice)
     await uow.prepayments.apply(invoice)
-    assert invoice.number is not None
-    assert invoice.issue_date is not None
-    assert invoice.due_date is not None
-    fact = events.InvoiceSent(
-        invoice_id=invoice.id,
-        number=invoice.number,
-        kind=invoice.kind,
-        customer_id=invoice.customer_id,
-        job_id=invoice.job_id,
-        issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
-        lines=[
-            events.InvoiceLine(
-                description=line.description,
-                quantity=line.quantity,
-                duration=line.duration,
-                unit=line.unit,
-                rate=line.rate,
-                amount=line.amount,
-            )
-            for line in invoice.lines
-        ],
-        subtotal=invoice.subtotal,
-        vat=events.VatBreakdown(rate=invoice.vat.rate, rounding=invoice.vat.rounding),
-        vat_amount=invoice.vat_amount,
-        total=invoice.total,
-        prepayments=[
-            events.AppliedPrepayment(
-                prepayment_id=p.prepayment_id,
-                receipt_number=p.receipt_number,
-                amount=p.amount,
-                paid_on=p.paid_on,
-            )
-            for p in invoice.prepayments
-        ],
-        paid_total=invoice.paid_total,
-        balance=invoice.balance,
-        related_deposit_number=invoice.related_deposit_number,
-        sent_by=staff_ref(staff.actor),
-    )
-    details = {
-        "number": invoice.number,
-        "due_date": invoice.due_date.isoformat(),
-        "total": str(invoice.total),
-        "prepayments": [p.receipt_number for p in invoice.prepayments],
-    }
-    await record(
-        uow,
-        fact,
-        tenant_id=invoice.tenant_id,
-        branch_id=invoice.branch_id,
-        subject_type="invoice",
-        subject_id=invoice.id,
-        actor=staff.actor,
-        now=now,
-        details=details,
-    )
+    await uow.record(sent, about=invoice.subject, actor=staff.actor, at=now)
     return invoice
 
 
@@ -229,35 +143,14 @@ async def flag_overdue_invoice(
 ) -> bool:
     """Announces once that an invoice is past its due date with a balance."""
     invoice = await uow.invoices.get(tenant_id, invoice_id, for_update=True)
-    tenant = await uow.reference.tenant(tenant_id)
-    if (
-        invoice is None
-        or invoice.overdue_alerted_at is not None
-        or not invoice.is_overdue(local_date(now, tenant.timezone))
-    ):
+    if invoice is None:
         return False
-    assert invoice.number is not None
-    assert invoice.due_date is not None
-    invoice.overdue_alerted_at = now
+    tenant = await uow.reference.tenant(tenant_id)
+    overdue = invoice.flag_overdue(today=local_date(now, tenant.timezone), at=now)
+    if overdue is None:
+        return False
     await uow.invoices.save_state(invoice)
-    fact = events.InvoiceOverdue(
-        invoice_id=invoice.id,
-        invoice_number=invoice.number,
-        customer_id=invoice.customer_id,
-        due_date=invoice.due_date,
-        balance=invoice.balance,
-    )
-    await record(
-        uow,
-        fact,
-        tenant_id=tenant_id,
-        branch_id=invoice.branch_id,
-        subject_type="invoice",
-        subject_id=invoice.id,
-        actor=SYSTEM,
-        now=now,
-        details={"due_date": invoice.due_date.isoformat(), "balance": str(invoice.balance)},
-    )
+    await uow.record(overdue, about=invoice.subject, actor=SYSTEM, at=now)
     return True
 
 
@@ -287,7 +180,7 @@ async def get_invoice(
         customer_name=names.get(invoice.customer_id),
         reports=await uow.reports.on_invoice(invoice.tenant_id, invoice.id),
         audit=await uow.audit.history(
-            tenant_id=invoice.tenant_id, subject_type="invoice", subject_id=str(invoice.id)
+            tenant_id=invoice.tenant_id, subject_type=invoice.subject.type, subject_id=str(invoice.id)
         ),
     )
 
@@ -313,7 +206,7 @@ async def list_invoices(
     found, total = await uow.invoices.search(
         InvoiceFilter(
             tenant_id=staff.tenant_id,
-            branches=branches_of(staff),
+            branches=staff.branch_scope,
             status=criteria.status,
             customer_id=criteria.customer_id,
             job_id=criteria.job_id,

@@ -17,10 +17,9 @@ from services.billing.domain import (
     UnknownJob,
     check_prepayment,
 )
-from services.billing.use_cases._common import audit, load_invoice, next_number, record, staff_ref
+from services.billing.use_cases.invoices import load_invoice
 from shared.auth import Principal
 from shared.clock import local_date
-from shared.contracts import billing as events
 from shared.contracts.deposits import CollectionMethod
 from shared.contracts.documents import DocumentKind
 from shared.images import accept_image
@@ -61,11 +60,10 @@ async def record_payment(
     amount = invoice.balance if amount is None else amount
     paid_on = paid_on or today
     invoice.check_payment(amount, paid_on, today)
+    sequence = tenant.numbering.sequence(DocumentKind.RECEIPT, branch_id=invoice.branch_id, now=now)
     payment = Payment(
         id=uuid4(),
-        receipt_number=await next_number(
-            uow, invoice.tenant_id, tenant, invoice.branch_id, DocumentKind.RECEIPT, now
-        ),
+        receipt_number=await uow.numbers.next(tenant_id=invoice.tenant_id, sequence=sequence),
         amount=amount,
         method=method,
         reference=reference,
@@ -74,70 +72,14 @@ async def record_payment(
         recorded_by=staff.actor,
         report_id=report_id,
     )
-    invoice.record_payment(payment, today)
+    recorded = invoice.record_payment(payment, today)
     await uow.invoices.add_payment(invoice, payment)
     await uow.invoices.save_state(invoice)
-    assert invoice.number is not None
-    fact = events.PaymentRecorded(
-        invoice_id=invoice.id,
-        invoice_number=invoice.number,
-        customer_id=invoice.customer_id,
-        job_id=invoice.job_id,
-        payment_id=payment.id,
-        receipt_number=payment.receipt_number,
-        amount=amount,
-        method=method,
-        reference=reference,
-        paid_on=paid_on,
-        recorded_by=staff_ref(staff.actor),
-        paid_total=invoice.paid_total,
-        balance=invoice.balance,
-        status=invoice.status,
-        report_id=report_id,
-    )
-    details = {
-        "receipt": payment.receipt_number,
-        "amount": str(amount),
-        "method": method.value,
-        "reference": reference,
-        "paid_on": paid_on.isoformat(),
-        "report_id": str(report_id) if report_id else None,
-    }
-    await record(
-        uow,
-        fact,
-        tenant_id=invoice.tenant_id,
-        branch_id=invoice.branch_id,
-        subject_type="invoice",
-        subject_id=invoice.id,
-        actor=staff.actor,
-        now=now,
-        details=details,
-    )
+    await uow.record(recorded, about=invoice.subject, actor=staff.actor, at=now)
     if report is not None:
-        report.record(payment.id, at=now, by=staff.actor)
+        closed = report.record(payment.id, at=now, by=staff.actor)
         await uow.reports.save_closing(report)
-        closed = events.PaymentReportClosed(
-            report_id=report.id,
-            invoice_id=invoice.id,
-            invoice_number=invoice.number,
-            customer_id=invoice.customer_id,
-            outcome="recorded",
-            payment_id=payment.id,
-            closed_by=staff_ref(staff.actor),
-        )
-        await record(
-            uow,
-            closed,
-            tenant_id=invoice.tenant_id,
-            branch_id=invoice.branch_id,
-            subject_type="payment_report",
-            subject_id=report.id,
-            key=invoice.id,
-            actor=staff.actor,
-            now=now,
-            details={"outcome": "recorded", "receipt": payment.receipt_number},
-        )
+        await uow.record(closed, about=report.subject_on(invoice), actor=staff.actor, at=now)
     return invoice
 
 
@@ -152,20 +94,12 @@ async def attach_proof(
 ) -> Invoice:
     """Keeps an image proving a payment (a slip or a photo of a cheque), accepted by its bytes."""
     invoice = await load_invoice(uow, staff, invoice_id, for_update=False)
-    invoice.payment(payment_id)
+    payment = invoice.payment(payment_id)
     image = accept_image(content, field="file")
     sha256 = hashlib.sha256(image.content).hexdigest()
     await uow.invoices.save_proof(invoice.tenant_id, payment_id, image, sha256, now, staff.actor)
-    await audit(
-        uow,
-        tenant_id=invoice.tenant_id,
-        subject_type="invoice",
-        subject_id=invoice.id,
-        action="payment.proof_attached",
-        actor=staff.actor,
-        now=now,
-        details={"payment_id": str(payment_id), "content_type": image.content_type, "sha256": sha256},
-    )
+    attached = payment.proof_attached(content_type=image.content_type, sha256=sha256)
+    await uow.record(attached, about=invoice.subject, actor=staff.actor, at=now)
     return await load_invoice(uow, staff, invoice_id, for_update=False)
 
 
@@ -205,57 +139,22 @@ async def record_prepayment(
     paid_on = paid_on or today
     check_prepayment(job, paid_on=paid_on, today=today)
     vat = tenant.vat_on(paid_on, field="paid_on")
-    prepayment = Prepayment(
+    sequence = tenant.numbering.sequence(DocumentKind.PREPAYMENT_RECEIPT, branch_id=branch, now=now)
+    prepayment, recorded = Prepayment.receive(
         id=uuid4(),
-        tenant_id=staff.tenant_id,
+        job=job,
         branch_id=branch,
-        customer_id=job.customer_id,
-        job_id=job_id,
-        receipt_number=await next_number(
-            uow, staff.tenant_id, tenant, branch, DocumentKind.PREPAYMENT_RECEIPT, now
-        ),
+        receipt_number=await uow.numbers.next(tenant_id=staff.tenant_id, sequence=sequence),
         amount=amount,
         vat=vat,
-        vat_amount=vat.included_in(amount),
         method=method,
         reference=reference,
         paid_on=paid_on,
-        recorded_at=now,
-        recorded_by=staff.actor,
+        at=now,
+        by=staff.actor,
     )
     await uow.prepayments.add(prepayment)
-    fact = events.PrepaymentRecorded(
-        prepayment_id=prepayment.id,
-        receipt_number=prepayment.receipt_number,
-        customer_id=prepayment.customer_id,
-        job_id=job_id,
-        amount=amount,
-        vat=events.VatBreakdown(rate=vat.rate, rounding=vat.rounding),
-        vat_amount=prepayment.vat_amount,
-        method=method,
-        reference=reference,
-        paid_on=paid_on,
-        recorded_by=staff_ref(staff.actor),
-    )
-    details = {
-        "receipt": prepayment.receipt_number,
-        "job_id": job_id,
-        "amount": str(amount),
-        "vat_amount": str(prepayment.vat_amount),
-        "method": method.value,
-        "reference": reference,
-    }
-    await record(
-        uow,
-        fact,
-        tenant_id=staff.tenant_id,
-        branch_id=branch,
-        subject_type="prepayment",
-        subject_id=prepayment.id,
-        actor=staff.actor,
-        now=now,
-        details=details,
-    )
+    await uow.record(recorded, about=prepayment.subject, actor=staff.actor, at=now)
     return prepayment
 
 

@@ -20,22 +20,10 @@ from services.billing.domain import (
     cover,
     seller_of,
 )
-from services.billing.use_cases._common import (
-    audit,
-    branches_of,
-    load_invoice,
-    next_number,
-    record,
-    staff_ref,
-)
+from services.billing.use_cases.invoices import load_invoice
 from shared.auth import Principal
 from shared.clock import local_date
-from shared.contracts import billing as events
 from shared.contracts.documents import DocumentKind
-
-
-def _party(party: object) -> events.TaxParty:
-    return events.TaxParty.model_validate(party, from_attributes=True)
 
 
 async def _issue(
@@ -50,88 +38,26 @@ async def _issue(
     seller = seller_of(tenant, content.branch_id)
     buyer = buyer_of(await uow.reference.customer(staff.tenant_id, content.customer_id))
     check_parties(seller, buyer)
-    tax_invoice = TaxInvoice(
+    sequence = tenant.numbering.sequence(DocumentKind.TAX_INVOICE, branch_id=content.branch_id, now=now)
+    tax_invoice, issued = TaxInvoice.issue(
         id=uuid4(),
         tenant_id=staff.tenant_id,
-        number=await next_number(
-            uow, staff.tenant_id, tenant, content.branch_id or "", DocumentKind.TAX_INVOICE, now
-        ),
+        number=await uow.numbers.next(tenant_id=staff.tenant_id, sequence=sequence),
         issue_date=local_date(now, tenant.timezone),
         seller=seller,
         buyer=buyer,
         content=content,
-        issued_at=now,
-        issued_by=staff.actor,
+        at=now,
+        by=staff.actor,
     )
-    cover(tax_invoice, invoices, retentions)
+    covered = cover(tax_invoice, invoices, retentions)
     await uow.tax_invoices.add(tax_invoice)
     for invoice in invoices:
         await uow.invoices.save_state(invoice)
-        await audit(
-            uow,
-            tenant_id=staff.tenant_id,
-            subject_type="invoice",
-            subject_id=invoice.id,
-            action="invoice.tax_invoice_issued",
-            actor=staff.actor,
-            now=now,
-            details={"tax_invoice": tax_invoice.number},
-        )
+        await uow.record(covered, about=invoice.subject, actor=staff.actor, at=now)
     for retention in retentions:
         await uow.reference.cover_retention(retention)
-    fact = events.TaxInvoiceIssued(
-        tax_invoice_id=tax_invoice.id,
-        number=tax_invoice.number,
-        customer_id=content.customer_id,
-        job_id=content.job_id,
-        issue_date=tax_invoice.issue_date,
-        seller=_party(seller),
-        buyer=_party(buyer),
-        lines=[
-            events.TaxInvoiceLine(
-                description=line.description,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                amount=line.amount,
-            )
-            for line in content.lines
-        ],
-        amount_before_vat=content.amount_before_vat,
-        vat=events.VatBreakdown(rate=content.vat.rate, rounding=content.vat.rounding),
-        vat_amount=content.vat_amount,
-        total=content.total,
-        invoices=[
-            events.CoveredInvoice(invoice_id=i.invoice_id, number=i.number, kind=i.kind)
-            for i in content.invoices
-        ],
-        retentions=[
-            events.CoveredRetention(
-                deposit_id=r.deposit_id,
-                deposit_number=r.deposit_number,
-                return_receipt_number=r.return_receipt_number,
-                amount=r.amount,
-            )
-            for r in content.retentions
-        ],
-        issued_by=staff_ref(staff.actor),
-    )
-    details = {
-        "number": tax_invoice.number,
-        "invoices": [i.number for i in content.invoices],
-        "deposit_returns": [r.return_receipt_number for r in content.retentions],
-        "total": str(content.total),
-    }
-    await record(
-        uow,
-        fact,
-        tenant_id=staff.tenant_id,
-        branch_id=content.branch_id,
-        subject_type="tax_invoice",
-        subject_id=tax_invoice.id,
-        actor=staff.actor,
-        now=now,
-        details=details,
-    )
+    await uow.record(issued, about=tax_invoice.subject, actor=staff.actor, at=now)
     return tax_invoice
 
 
@@ -204,7 +130,7 @@ async def list_retentions(
     return await uow.reference.search_retentions(
         RetentionFilter(
             tenant_id=staff.tenant_id,
-            branches=branches_of(staff),
+            branches=staff.branch_scope,
             awaiting_tax_invoice=criteria.awaiting_tax_invoice,
             customer_id=criteria.customer_id,
             limit=criteria.limit,

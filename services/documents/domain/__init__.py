@@ -1,5 +1,6 @@
-"""Customer documents: the facts each one states, the job that renders each version, and the files
-a rendered version has. Pure: no I/O, no clock."""
+"""Customer documents: the facts each one states and the event that issues it, the job that renders
+each version, the files a rendered version has, and the business and customer they print. Pure: no
+I/O, no clock."""
 
 from services.documents.domain.billing_facts import (
     AppliedPrepaymentFacts,
@@ -31,15 +32,13 @@ from services.documents.domain.documents import (
     storage_key,
 )
 from services.documents.domain.facts import (
+    DOCUMENT_OF_EVENT,
     FACTS,
     VOID_VERSION,
-    BranchProfile,
-    CustomerProfile,
     DepositReceiptFacts,
     DepositRequestFacts,
     DepositReturnFacts,
     DocumentFacts,
-    TenantProfile,
     VoidFacts,
     receipt_facts,
     request_facts,
@@ -55,8 +54,10 @@ from services.documents.domain.jobs import (
     RenderJob,
     RetryPolicy,
 )
+from services.documents.domain.reference import BranchProfile, CustomerProfile, TenantProfile
 
 __all__ = [
+    "DOCUMENT_OF_EVENT",
     "FACTS",
     "LANGUAGES",
     "VOID_VERSION",

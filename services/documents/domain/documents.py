@@ -1,13 +1,15 @@
-"""A rendered document: its versions, the files of each and where they are kept. Pure."""
+"""A rendered document: its versions (each announced once), the files of each and where they are
+kept. Pure."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Self
 from uuid import UUID
 
-from services.documents.domain.jobs import JobStatus
-from shared.contracts.documents import DocumentKind
+from services.documents.domain.facts import version_status
+from services.documents.domain.jobs import JobStatus, RenderJob
+from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRendered
 from shared.contracts.types import Language
 from shared.errors import NotFound
 
@@ -41,6 +43,44 @@ class DocumentVersion:
     files: tuple[StoredFile, ...]
     render_ms: int
     rendered_at: datetime
+
+    @classmethod
+    def rendered_by(
+        cls, job: RenderJob, *, files: list[StoredFile], timezone: str, render_ms: int, at: datetime
+    ) -> tuple[Self, DocumentRendered]:
+        """The version a job rendered into these files, and the event announcing it."""
+        facts = job.facts
+        version = cls(
+            version=job.version,
+            status=version_status(facts),
+            issued_on=facts.issued_on(timezone),
+            amount=facts.amount_stated,
+            reference=facts.reference,
+            related_number=facts.related_number,
+            files=tuple(files),
+            render_ms=render_ms,
+            rendered_at=at,
+        )
+        rendered = DocumentRendered(
+            document_id=job.document_id,
+            kind=job.kind,
+            number=job.number,
+            version=job.version,
+            status=version.status,
+            customer_id=job.customer_id,
+            issued_on=version.issued_on,
+            amount=version.amount,
+            reference=version.reference,
+            related_number=version.related_number,
+            files=[
+                DocumentFile(
+                    language=f.language, storage_key=f.storage_key, sha256=f.sha256, size_bytes=f.size_bytes
+                )
+                for f in files
+            ],
+            render_ms=render_ms,
+        )
+        return version, rendered
 
     def file(self, language: Language) -> StoredFile:
         found = next((f for f in self.files if f.language == language), None)

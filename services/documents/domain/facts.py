@@ -1,10 +1,10 @@
-"""What a document states: the facts of the event it renders, and the business and customer as
-the document prints them. Pure."""
+"""What a document states: the facts of the event it renders, and which event makes which document.
+Pure."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -14,12 +14,17 @@ from services.documents.domain.billing_facts import (
     PaymentReceiptFacts,
     PrepaymentReceiptFacts,
     TaxInvoiceFacts,
+    invoice_facts,
+    payment_receipt_facts,
+    prepayment_receipt_facts,
+    tax_invoice_facts,
 )
 from shared.clock import local_date
+from shared.contracts import billing as billing_events
 from shared.contracts import deposits as deposit_events
 from shared.contracts.deposits import CollectionMethod, RefundMethod, ReturnKind
 from shared.contracts.documents import DocumentKind
-from shared.contracts.types import Language
+from shared.contracts.envelope import EventPayload
 from shared.money import Money
 
 # The facts a document states, as they arrived in the event. Kept on the job so any version can be
@@ -210,51 +215,15 @@ def voided_return_facts(
 VOID_VERSION = 2
 
 
-# What a document prints besides its facts: the upstream slices this service keeps ---------------
-
-
-@dataclass(frozen=True)
-class BranchProfile:
-    branch_id: str
-    code: str
-    name_en: str
-    name_th: str
-    tax_branch_no: str = "00000"
-    address_en: str = ""
-    address_th: str = ""
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class TenantProfile:
-    """The rental business as its documents print it."""
-
-    tenant_id: str
-    business_name_en: str
-    business_name_th: str
-    address_en: str
-    address_th: str
-    tax_id: str
-    tax_branch_no: str = "00000"
-    phone: str = ""
-    email: str = ""
-    promptpay_id: str = ""
-    timezone: str = "Asia/Bangkok"
-    default_language: Language = "th"
-    branches: tuple[BranchProfile, ...] = ()
-
-    def branch(self, branch_id: str | None) -> BranchProfile | None:
-        return next((b for b in self.branches if b.branch_id == branch_id), None)
-
-
-@dataclass(frozen=True)
-class CustomerProfile:
-    """The customer as documents print them; private notes are never kept."""
-
-    customer_id: str
-    name: str
-    customer_type: Literal["individual", "company"] = "individual"
-    address: str = ""
-    tax_id: str | None = None
-    tax_branch_no: str | None = None
-    preferred_language: Language = "th"
+# The events that each issue a document, as its version 1, and the facts it states. A void and a
+# payment's new invoice version build on what was scheduled before (`voided_return_facts`,
+# `invoice_with_payment`).
+DOCUMENT_OF_EVENT: dict[type[EventPayload], Callable[[Any], DocumentFacts]] = {
+    deposit_events.DepositRequested: request_facts,
+    deposit_events.DepositCollected: receipt_facts,
+    deposit_events.DepositReturned: return_facts,
+    billing_events.InvoiceSent: invoice_facts,
+    billing_events.PaymentRecorded: payment_receipt_facts,
+    billing_events.PrepaymentRecorded: prepayment_receipt_facts,
+    billing_events.TaxInvoiceIssued: tax_invoice_facts,
+}

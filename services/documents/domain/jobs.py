@@ -8,7 +8,8 @@ from uuid import UUID
 
 from services.documents.domain.facts import DocumentFacts
 from shared.context import Trace
-from shared.contracts.documents import DocumentKind, document_id
+from shared.contracts.documents import DocumentKind, DocumentRenderFailed, document_id
+from shared.contracts.envelope import Subject
 
 MAX_ERROR_CHARS = 2000
 
@@ -101,6 +102,12 @@ class RenderJob:
             trace=trace,
         )
 
+    @property
+    def subject(self) -> Subject:
+        """What the job's announcements are about: its document (also their key, so a document's
+        versions reach subscribers in order)."""
+        return Subject("document", self.document_id, self.tenant_id, self.branch_id)
+
     def lease_expired(self, now: datetime) -> bool:
         return self.status is JobStatus.RENDERING and (self.locked_until is None or self.locked_until < now)
 
@@ -140,3 +147,14 @@ class RenderJob:
         self.status = JobStatus.PENDING
         self.next_attempt_at = now + policy.delay(self.attempts)
         return False
+
+    def render_failed(self) -> DocumentRenderFailed:
+        """The announcement that rendering this version was given up (staff are alerted)."""
+        return DocumentRenderFailed(
+            document_id=self.document_id,
+            kind=self.kind,
+            number=self.number,
+            version=self.version,
+            attempts=self.attempts,
+            error=self.last_error or "",
+        )

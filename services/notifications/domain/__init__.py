@@ -1,6 +1,7 @@
-"""Customer notices and staff alerts: their states, the retry rule and the facts they carry.
-Pure: no I/O, no clock."""
+"""Notifications' domain: customer notices and staff alerts (their states, the retry rule and the
+facts they carry) and the upstream slices they need. Pure: no I/O, no clock."""
 
+from services.notifications.domain.alerts import Alert, AlertKind, AlertNotFound, AlertText
 from services.notifications.domain.facts import (
     ChargeLine,
     DamageFacts,
@@ -15,12 +16,7 @@ from services.notifications.domain.notices import (
     CUSTOMER_NOTICES,
     MAX_ERROR_CHARS,
     OPEN,
-    Alert,
-    AlertKind,
-    AlertNotFound,
-    AlertText,
     Attachment,
-    Customer,
     DeliveryFailed,
     Email,
     Notice,
@@ -29,9 +25,9 @@ from services.notifications.domain.notices import (
     NoticeStatus,
     OutgoingEmail,
     RetryPolicy,
-    Tenant,
     message_id_of,
 )
+from services.notifications.domain.reference import Customer, Tenant
 
 __all__ = [
     "CUSTOMER_NOTICES",

@@ -1,5 +1,5 @@
-"""Customer notices and staff alerts: their states, the retry rule, and the people and emails they
-concern. Pure: no I/O, no clock."""
+"""Notices: one outgoing email each (to a customer, or a staff alert to the billing staff), its
+states and delivery log, the retry rule, and the email it composes to. Pure: no I/O, no clock."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from services.notifications.domain.alerts import Alert
 from services.notifications.domain.facts import DocumentRef, NoticeDocument, NoticeFacts, ReturnFacts
 from shared.context import Trace
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 
 MAX_ERROR_CHARS = 1000
 
@@ -38,21 +39,6 @@ class NoticeStatus(StrEnum):
 OPEN = frozenset({NoticeStatus.WAITING_FOR_DOCUMENT, NoticeStatus.PENDING})
 
 
-class AlertKind(StrEnum):
-    DEPOSIT_RETURN_OVERDUE = "deposit_return_overdue"
-    DOCUMENT_RENDER_FAILED = "document_render_failed"
-    EVENT_DEAD_LETTERED = "event_dead_lettered"
-    NOTICE_FAILED = "notice_failed"
-    PAYMENT_REPORTED = "payment_reported"
-    DUPLICATE_SLIP = "duplicate_slip"
-    TAX_INVOICE_DUE = "tax_invoice_due"  # a retained deposit amount is taxable
-    INVOICE_OVERDUE = "invoice_overdue"
-
-
-class AlertNotFound(NotFound):
-    code = "alert_not_found"
-
-
 class NoticeNotOpen(Conflict):
     code = "notice_not_open"
 
@@ -71,31 +57,6 @@ class RetryPolicy:
 
     def delay_after(self, attempts: int) -> timedelta:
         return min(self.first_delay * 2 ** max(attempts - 1, 0), self.max_delay)
-
-
-@dataclass(frozen=True)
-class Tenant:
-    """The rental business as its customers and staff see it."""
-
-    tenant_id: str
-    business_name_en: str = ""
-    business_name_th: str = ""
-    phone: str = ""
-    email: str = ""
-    billing_staff_emails: tuple[str, ...] = ()
-    default_language: str = "th"
-
-    def business_name(self, language: str) -> str:
-        preferred = self.business_name_th if language == "th" else self.business_name_en
-        return preferred or self.business_name_en or self.business_name_th
-
-
-@dataclass(frozen=True)
-class Customer:
-    customer_id: str
-    name: str
-    email: str
-    preferred_language: str
 
 
 @dataclass(frozen=True)
@@ -219,7 +180,7 @@ class Notice:
         )
 
     @classmethod
-    def staff_alert(cls, *, id: UUID, alert: "Alert", now: datetime, trace: Trace | None = None) -> "Notice":
+    def staff_alert(cls, *, id: UUID, alert: Alert, now: datetime, trace: Trace | None = None) -> "Notice":
         return cls(
             id=id,
             tenant_id=alert.tenant_id,
@@ -305,55 +266,3 @@ class Notice:
         self.last_error = reason
         self.next_attempt_at = None
         return True
-
-
-@dataclass(frozen=True)
-class AlertText:
-    kind: AlertKind
-    title: str
-    body: str
-    link: str | None
-
-
-@dataclass
-class Alert:
-    """A line in the staff inbox. One per source event, however often that event is replayed."""
-
-    id: UUID
-    tenant_id: str
-    branch_id: str | None  # None: every branch's staff see it
-    kind: AlertKind
-    title: str
-    body: str
-    link: str | None
-    created_at: datetime
-    source_event_id: UUID
-    read_at: datetime | None = None
-
-    @classmethod
-    def of(
-        cls,
-        text: AlertText,
-        *,
-        id: UUID,
-        tenant_id: str,
-        branch_id: str | None,
-        source_event_id: UUID,
-        now: datetime,
-    ) -> "Alert":
-        return cls(
-            id=id,
-            tenant_id=tenant_id,
-            branch_id=branch_id,
-            kind=text.kind,
-            title=text.title,
-            body=text.body,
-            link=text.link,
-            created_at=now,
-            source_event_id=source_event_id,
-        )
-
-    def mark_read(self, now: datetime) -> None:
-        """Idempotent: the first read time stays."""
-        if self.read_at is None:
-            self.read_at = now

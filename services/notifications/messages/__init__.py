@@ -17,7 +17,6 @@ from services.notifications.messages.staff_alerts import (
     render_failed_alert,
     retained_deposit_alert,
     return_overdue_alert,
-    slip_link,
     staff_alert_email,
 )
 
@@ -35,6 +34,5 @@ __all__ = [
     "render_failed_alert",
     "retained_deposit_alert",
     "return_overdue_alert",
-    "slip_link",
     "staff_alert_email",
 ]

@@ -84,11 +84,6 @@ def notice_failed_alert(
     )
 
 
-def slip_link(portal_url: str, slip_id: UUID, token: str) -> str:
-    """Where staff open a customer's slip: the portal serves it to whoever holds the signed link."""
-    return f"{portal_url.rstrip('/')}/v1/slips/{slip_id}?token={token}"
-
-
 def _moment(at: datetime) -> str:
     local = at.astimezone(BANGKOK)
     return f"{format_date(local.date(), 'en')} at {local:%H:%M} (Bangkok time)"

@@ -2,6 +2,7 @@
 alert, the event that caused it and its delivery state commit together or not at all."""
 
 from services.notifications.use_cases.alerts import (
+    SlipLink,
     alert_dead_lettered,
     alert_invoice_overdue,
     alert_payment_reported,
@@ -21,8 +22,6 @@ from services.notifications.use_cases.common import (
 )
 from services.notifications.use_cases.delivery import send_next_notice
 from services.notifications.use_cases.notices import (
-    apply_customer,
-    apply_tenant_settings,
     cancel_voided_return_notice,
     record_deposit_returned,
     record_document_rendered,
@@ -31,6 +30,7 @@ from services.notifications.use_cases.notices import (
     record_tax_invoice_issued,
 )
 from services.notifications.use_cases.staff import delivery_log, inbox, mark_alert_read
+from services.notifications.use_cases.upstream import apply_customer, apply_tenant_settings
 
 __all__ = [
     "ATTACHABLE_KINDS",
@@ -39,6 +39,7 @@ __all__ = [
     "RECEIPT_VERSION",
     "Delivery",
     "ReceiptPdfSource",
+    "SlipLink",
     "alert_dead_lettered",
     "alert_invoice_overdue",
     "alert_payment_reported",

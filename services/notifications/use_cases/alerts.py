@@ -1,7 +1,7 @@
 """Staff alerts: one inbox line per source event, emailed once to the billing staff."""
 
-from collections.abc import Callable
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID, uuid4, uuid5
 
 from services.notifications import messages
@@ -11,10 +11,18 @@ from shared.context import Trace
 from shared.contracts.billing import InvoiceOverdue, PaymentReportReceived
 from shared.contracts.deposits import DepositReturned, DepositReturnOverdue
 from shared.contracts.documents import DocumentRenderFailed
+from shared.contracts.envelope import EventContext
 from shared.contracts.operations import EventDeadLettered
 
 # Source ids of a second alert from one event: derived from the event's id, so it is raised once too.
 _DUPLICATE_SLIP = UUID("8b2e6f10-4c3a-4d57-a1e9-2f7c0b5d9e63")
+
+
+class SlipLink(Protocol):
+    """Where staff open a customer's slip from an alert (`shared.contracts.slips.signed_slip_link`
+    with the portal's URL and the signing secret bound)."""
+
+    def __call__(self, slip_id: UUID, *, tenant_id: str) -> str: ...
 
 
 async def raise_alert(
@@ -39,14 +47,23 @@ async def raise_alert(
     return alert
 
 
+async def _alert_of_event(
+    uow: NotificationsUnitOfWork, event: EventContext, text: AlertText, *, source_event_id: UUID | None = None
+) -> Alert | None:
+    """Raises the alert an event causes, in the event's tenant and branch; its source is the event
+    unless a second alert of the same event names its own."""
+    return await raise_alert(
+        uow=uow,
+        text=text,
+        tenant_id=event.tenant_id,
+        branch_id=event.branch_id,
+        source_event_id=source_event_id or event.id,
+        now=event.now,
+    )
+
+
 async def alert_return_overdue(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    event_id: UUID,
-    fact: DepositReturnOverdue,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: DepositReturnOverdue
 ) -> Alert | None:
     text = messages.return_overdue_alert(
         deposit_id=fact.deposit_id,
@@ -55,19 +72,11 @@ async def alert_return_overdue(
         due_on=fact.due_on,
         held_amount=fact.held_amount,
     )
-    return await raise_alert(
-        uow=uow, text=text, tenant_id=tenant_id, branch_id=branch_id, source_event_id=event_id, now=now
-    )
+    return await _alert_of_event(uow, event, text)
 
 
 async def alert_render_failed(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    event_id: UUID,
-    fact: DocumentRenderFailed,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: DocumentRenderFailed
 ) -> Alert | None:
     text = messages.render_failed_alert(
         document_id=fact.document_id,
@@ -77,19 +86,11 @@ async def alert_render_failed(
         attempts=fact.attempts,
         error=fact.error,
     )
-    return await raise_alert(
-        uow=uow, text=text, tenant_id=tenant_id, branch_id=branch_id, source_event_id=event_id, now=now
-    )
+    return await _alert_of_event(uow, event, text)
 
 
 async def alert_dead_lettered(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    event_id: UUID,
-    fact: EventDeadLettered,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: EventDeadLettered
 ) -> Alert | None:
     text = messages.dead_letter_alert(
         consumer=fact.consumer,
@@ -100,9 +101,7 @@ async def alert_dead_lettered(
         original_event_type=fact.original_event_type,
         error=fact.error,
     )
-    return await raise_alert(
-        uow=uow, text=text, tenant_id=tenant_id, branch_id=branch_id, source_event_id=event_id, now=now
-    )
+    return await _alert_of_event(uow, event, text)
 
 
 async def _customer_name(uow: NotificationsUnitOfWork, tenant_id: str, customer_id: str) -> str:
@@ -111,23 +110,16 @@ async def _customer_name(uow: NotificationsUnitOfWork, tenant_id: str, customer_
 
 
 async def alert_payment_reported(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    event_id: UUID,
-    fact: PaymentReportReceived,
-    slip_link: Callable[[str, UUID], str],
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: PaymentReportReceived, slip_link: SlipLink
 ) -> list[Alert]:
     """Tells staff a customer reported paying an invoice (amount, customer, a link to the slip),
     and, when the same slip was reported for other invoices, that it may be a duplicate. One of
     each per source event; returns the alerts raised now."""
-    name = fact.customer_name or await _customer_name(uow, tenant_id, fact.customer_id)
-    slip_url = slip_link(tenant_id, fact.slip_id) if fact.slip_id else None
+    name = fact.customer_name or await _customer_name(uow, event.tenant_id, fact.customer_id)
+    slip_url = slip_link(fact.slip_id, tenant_id=event.tenant_id) if fact.slip_id else None
     texts = [
         (
-            event_id,
+            event.id,
             messages.payment_reported_alert(
                 invoice_id=fact.invoice_id,
                 invoice_number=fact.invoice_number,
@@ -142,7 +134,7 @@ async def alert_payment_reported(
     if fact.same_slip_on:
         texts.append(
             (
-                uuid5(_DUPLICATE_SLIP, str(event_id)),
+                uuid5(_DUPLICATE_SLIP, str(event.id)),
                 messages.duplicate_slip_alert(
                     invoice_id=fact.invoice_id,
                     invoice_number=fact.invoice_number,
@@ -155,27 +147,14 @@ async def alert_payment_reported(
         )
     raised = []
     for source_event_id, text in texts:
-        alert = await raise_alert(
-            uow=uow,
-            text=text,
-            tenant_id=tenant_id,
-            branch_id=branch_id,
-            source_event_id=source_event_id,
-            now=now,
-        )
+        alert = await _alert_of_event(uow, event, text, source_event_id=source_event_id)
         if alert is not None:
             raised.append(alert)
     return raised
 
 
 async def alert_retained_deposit(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    event_id: UUID,
-    fact: DepositReturned,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: DepositReturned
 ) -> Alert | None:
     """A partial return or forfeit keeps money, which is taxable: staff are asked for a tax invoice.
     None for a full return, or when the event already raised its alert."""
@@ -190,27 +169,17 @@ async def alert_retained_deposit(
         reason=fact.reason,
         returned_on=fact.returned_on,
     )
-    return await raise_alert(
-        uow=uow, text=text, tenant_id=tenant_id, branch_id=branch_id, source_event_id=event_id, now=now
-    )
+    return await _alert_of_event(uow, event, text)
 
 
 async def alert_invoice_overdue(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    event_id: UUID,
-    fact: InvoiceOverdue,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: InvoiceOverdue
 ) -> Alert | None:
     text = messages.invoice_overdue_alert(
         invoice_id=fact.invoice_id,
         invoice_number=fact.invoice_number,
-        customer_name=await _customer_name(uow, tenant_id, fact.customer_id),
+        customer_name=await _customer_name(uow, event.tenant_id, fact.customer_id),
         due_date=fact.due_date,
         balance=fact.balance,
     )
-    return await raise_alert(
-        uow=uow, text=text, tenant_id=tenant_id, branch_id=branch_id, source_event_id=event_id, now=now
-    )
+    return await _alert_of_event(uow, event, text)

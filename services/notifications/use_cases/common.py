@@ -53,7 +53,7 @@ class Delivery:
 
 
 def staff_scope(staff: Principal) -> Scope:
-    return Scope(staff.tenant_id, None if staff.all_branches else staff.branches)
+    return Scope(staff.tenant_id, staff.branch_scope)
 
 
 def usable_address(address: str) -> bool:

@@ -1,13 +1,10 @@
-"""Customer notices: the upstream slices they need, the facts that open them and the rendered
-documents that complete them."""
+"""Customer notices: the facts that open them and the rendered documents that complete them."""
 
-from datetime import datetime
 from uuid import UUID, uuid4
 
 from services.notifications.adapters.uow import NotificationsUnitOfWork
 from services.notifications.domain import (
     ChargeLine,
-    Customer,
     DamageFacts,
     DocumentRef,
     Notice,
@@ -16,7 +13,6 @@ from services.notifications.domain import (
     PaymentFacts,
     Retention,
     ReturnFacts,
-    Tenant,
 )
 from services.notifications.use_cases.common import (
     ATTACHABLE_KINDS,
@@ -28,35 +24,7 @@ from shared.context import Trace
 from shared.contracts.billing import InvoiceKind, PaymentRecorded, PrepaymentRecorded, TaxInvoiceIssued
 from shared.contracts.deposits import DepositReturned, DepositReturnVoided
 from shared.contracts.documents import DocumentRendered
-from shared.contracts.upstream import CustomerUpserted, TenantSettingsUpdated
-
-# Upstream slices ---------------------------------------------------------------------------------
-
-
-async def apply_tenant_settings(
-    *, uow: NotificationsUnitOfWork, tenant_id: str, settings: TenantSettingsUpdated
-) -> None:
-    tenant = Tenant(
-        tenant_id=tenant_id,
-        business_name_en=settings.business_name_en,
-        business_name_th=settings.business_name_th,
-        phone=settings.phone,
-        email=settings.email,
-        billing_staff_emails=tuple(dict.fromkeys(e for e in settings.billing_staff_emails if e)),
-        default_language=settings.default_language,
-    )
-    await uow.reference.save_tenant(tenant)
-
-
-async def apply_customer(*, uow: NotificationsUnitOfWork, tenant_id: str, customer: CustomerUpserted) -> None:
-    """Keeps the name, address and language; never the private notes."""
-    await uow.reference.save_customer(
-        tenant_id,
-        Customer(customer.customer_id, customer.name, customer.email.strip(), customer.preferred_language),
-    )
-
-
-# Customer notices --------------------------------------------------------------------------------
+from shared.contracts.envelope import EventContext
 
 
 def _return_facts(fact: DepositReturned) -> ReturnFacts:
@@ -77,17 +45,16 @@ def _return_facts(fact: DepositReturned) -> ReturnFacts:
 
 async def _open_customer_notice(
     uow: NotificationsUnitOfWork,
+    event: EventContext,
     *,
-    tenant_id: str,
-    branch_id: str | None,
     kind: NoticeKind,
     customer_id: str,
     number: str,
     facts: NoticeFacts,
-    now: datetime,
 ) -> Notice | None:
     """Opens the customer's one notice of this kind about `number`, attaching the documents already
     rendered; it waits for the rest. None when the notice already exists."""
+    tenant_id = event.tenant_id
     await uow.notices.lock_numbers(tenant_id, [number, *(ref.number for ref in facts.documents)])
     if await uow.notices.for_receipt(tenant_id, kind, number):
         return None
@@ -101,13 +68,13 @@ async def _open_customer_notice(
     notice = Notice.to_customer(
         id=uuid4(),
         tenant_id=tenant_id,
-        branch_id=branch_id,
+        branch_id=event.branch_id,
         kind=kind,
         customer_id=customer_id,
         number=number,
         facts=facts,
         rendered=rendered,
-        now=now,
+        now=event.now,
         trace=Trace.current(),
     )
     customer = await uow.reference.customer(tenant_id, customer_id)
@@ -118,34 +85,22 @@ async def _open_customer_notice(
 
 
 async def record_deposit_returned(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    fact: DepositReturned,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: DepositReturned
 ) -> Notice | None:
     """Opens the customer's one "deposit returned" notice for this receipt; it waits for the DEPRR
     PDF unless that was announced first. None when the notice already exists."""
     return await _open_customer_notice(
         uow,
-        tenant_id=tenant_id,
-        branch_id=branch_id,
+        event,
         kind=NoticeKind.DEPOSIT_RETURNED,
         customer_id=fact.customer_id,
         number=fact.receipt_number,
         facts=_return_facts(fact),
-        now=now,
     )
 
 
 async def record_payment_recorded(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    fact: PaymentRecorded,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: PaymentRecorded
 ) -> Notice | None:
     """Opens the customer's one email of this RC receipt; it waits for the receipt's PDF."""
     facts = PaymentFacts(
@@ -161,23 +116,16 @@ async def record_payment_recorded(
     )
     return await _open_customer_notice(
         uow,
-        tenant_id=tenant_id,
-        branch_id=branch_id,
+        event,
         kind=NoticeKind.PAYMENT_RECEIPT,
         customer_id=fact.customer_id,
         number=fact.receipt_number,
         facts=facts,
-        now=now,
     )
 
 
 async def record_prepayment_recorded(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    fact: PrepaymentRecorded,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: PrepaymentRecorded
 ) -> Notice | None:
     """Opens the customer's one email of this PREREC receipt; it waits for the receipt's PDF."""
     facts = PaymentFacts(
@@ -192,23 +140,16 @@ async def record_prepayment_recorded(
     )
     return await _open_customer_notice(
         uow,
-        tenant_id=tenant_id,
-        branch_id=branch_id,
+        event,
         kind=NoticeKind.PREPAYMENT_RECEIPT,
         customer_id=fact.customer_id,
         number=fact.receipt_number,
         facts=facts,
-        now=now,
     )
 
 
 async def record_tax_invoice_issued(
-    *,
-    uow: NotificationsUnitOfWork,
-    tenant_id: str,
-    branch_id: str | None,
-    fact: TaxInvoiceIssued,
-    now: datetime,
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: TaxInvoiceIssued
 ) -> Notice | None:
     """A tax invoice on damage invoices or retained deposits opens the customer's one email with
     the damage invoices, the tax invoice and the DEPRRs, sent once every one of them is rendered.
@@ -232,26 +173,24 @@ async def record_tax_invoice_issued(
     )
     return await _open_customer_notice(
         uow,
-        tenant_id=tenant_id,
-        branch_id=branch_id,
+        event,
         kind=NoticeKind.DAMAGE_CHARGES,
         customer_id=fact.customer_id,
         number=fact.number,
         facts=facts,
-        now=now,
     )
 
 
 async def record_document_rendered(
-    *, uow: NotificationsUnitOfWork, tenant_id: str, fact: DocumentRendered, now: datetime
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: DocumentRendered
 ) -> list[Notice]:
     """Remembers an issued document a notice may attach, and hands it to every notice waiting for
     it; those that have all their documents now become due. Returns the notices it updated."""
     if fact.kind not in ATTACHABLE_KINDS:
         return []
-    await uow.notices.lock_numbers(tenant_id, [fact.number])
+    await uow.notices.lock_numbers(event.tenant_id, [fact.number])
     await uow.reference.save_rendered(
-        tenant_id,
+        event.tenant_id,
         kind=fact.kind.value,
         number=fact.number,
         version=fact.version,
@@ -261,21 +200,22 @@ async def record_document_rendered(
     )
     if fact.status != "issued" or fact.version != RECEIPT_VERSION:
         return []
+    document = DocumentRef(fact.kind, fact.number)
     updated = []
-    for notice in await uow.notices.waiting_for(tenant_id, DocumentRef(fact.kind, fact.number)):
-        if notice.attach(DocumentRef(fact.kind, fact.number), fact.document_id, now):
+    for notice in await uow.notices.waiting_for(event.tenant_id, document):
+        if notice.attach(document, fact.document_id, event.now):
             await uow.notices.save(notice)
             updated.append(notice)
     return updated
 
 
 async def cancel_voided_return_notice(
-    *, uow: NotificationsUnitOfWork, tenant_id: str, fact: DepositReturnVoided
+    *, uow: NotificationsUnitOfWork, event: EventContext, fact: DepositReturnVoided
 ) -> bool:
     """A return voided before its email went out is not announced; one already sent stays sent."""
-    await uow.notices.lock_numbers(tenant_id, [fact.receipt_number])
+    await uow.notices.lock_numbers(event.tenant_id, [fact.receipt_number])
     notice = await uow.notices.for_receipt(
-        tenant_id, NoticeKind.DEPOSIT_RETURNED, fact.receipt_number, for_update=True
+        event.tenant_id, NoticeKind.DEPOSIT_RETURNED, fact.receipt_number, for_update=True
     )
     if notice is None or not notice.cancel(f"The return {fact.receipt_number} was voided: {fact.reason}"):
         return False

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.portal.adapters.tables import links
 from services.portal.domain import PortalLink
-from shared.db import Actor
+from shared.actors import Actor
 
 
 def _link(row: Row[Any]) -> PortalLink:

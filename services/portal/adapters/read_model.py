@@ -109,19 +109,30 @@ class ReadModel:
 
     # Upstream slices -------------------------------------------------------------------------
 
-    async def save_tenant(self, tenant_id: str, as_of: datetime, **values: Any) -> None:
-        await self._upsert_newer(tenants, {"tenant_id": tenant_id, "as_of": as_of, **values})
+    async def save_business(self, business: Business, *, as_of: datetime) -> None:
+        await self._upsert_newer(
+            tenants,
+            {
+                "tenant_id": business.tenant_id,
+                "business_name_en": business.name_en,
+                "business_name_th": business.name_th,
+                "phone": business.phone,
+                "email": business.email,
+                "promptpay_id": business.promptpay_id,
+                "default_language": business.default_language,
+                "timezone": business.timezone,
+                "as_of": as_of,
+            },
+        )
 
-    async def save_customer(
-        self, tenant_id: str, customer_id: str, *, name: str, preferred_language: str, as_of: datetime
-    ) -> None:
+    async def save_customer(self, customer: CustomerProfile, *, as_of: datetime) -> None:
         await self._upsert_newer(
             customers,
             {
-                "tenant_id": tenant_id,
-                "customer_id": customer_id,
-                "name": name,
-                "preferred_language": preferred_language,
+                "tenant_id": customer.tenant_id,
+                "customer_id": customer.customer_id,
+                "name": customer.name,
+                "preferred_language": customer.preferred_language,
                 "as_of": as_of,
             },
         )

@@ -1,18 +1,13 @@
-"""The portal's domain: links (the customer's credential), the customer's view of their account, and
-their invoices and payment reports. Pure: no I/O, no clock."""
+"""The portal's domain: links (the customer's credential), the customer's view of their account,
+their invoices and payment reports, and the upstream slices it shows. Pure: no I/O, no clock."""
 
 from services.portal.domain.account import (
     LANGUAGES,
-    Business,
-    CustomerProfile,
-    CustomerScope,
     Deposit,
     DepositReturnInfo,
     DepositSection,
     Document,
     DocumentNotFound,
-    Equipment,
-    Job,
     JobGroups,
     JobNotFound,
     Receipt,
@@ -43,12 +38,15 @@ from services.portal.domain.links import (
     LinkState,
     LinkValidityInvalid,
     PortalLink,
+    PortalLinkIssued,
+    PortalLinkRevoked,
     UnknownCustomer,
     hash_token,
     link_expiry,
     seal_token,
     unseal_token,
 )
+from services.portal.domain.reference import Business, CustomerProfile, CustomerScope, Equipment, Job
 
 __all__ = [
     "LANGUAGES",
@@ -77,6 +75,8 @@ __all__ = [
     "NothingToPay",
     "PaymentReport",
     "PortalLink",
+    "PortalLinkIssued",
+    "PortalLinkRevoked",
     "Receipt",
     "ReportStatus",
     "Slip",

@@ -8,13 +8,12 @@ from decimal import Decimal
 from uuid import UUID
 
 from services.portal.domain.invoices import Invoice
+from services.portal.domain.reference import Job
 from shared.contracts.deposits import DepositStatus, ReturnKind
 from shared.errors import NotFound
 from shared.money import ZERO
 
 LANGUAGES = ("th", "en")
-CLOSED_STAGES = frozenset({"closed", "cancelled"})
-NOT_YET_DISPATCHED = frozenset({"new", "picking", "loaded"})
 HOLDING = frozenset({DepositStatus.PARTIALLY_HELD, DepositStatus.HELD})
 OWING = frozenset({DepositStatus.PENDING, DepositStatus.PARTIALLY_HELD})
 SETTLED = frozenset({DepositStatus.RETURNED, DepositStatus.PARTIALLY_RETURNED, DepositStatus.FORFEITED})
@@ -57,64 +56,6 @@ def browser_language(accept_language: str | None) -> str | None:
         if primary in LANGUAGES and weight > 0:
             weighted.append((-weight, position, primary))
     return min(weighted)[2] if weighted else None
-
-
-@dataclass(frozen=True)
-class Business:
-    tenant_id: str
-    name_en: str = ""
-    name_th: str = ""
-    phone: str = ""
-    email: str = ""
-    promptpay_id: str = ""
-    default_language: str = "th"
-    timezone: str = "Asia/Bangkok"
-
-    def name(self, lang: str) -> str:
-        return (self.name_th if lang == "th" else self.name_en) or self.name_en or self.name_th
-
-
-@dataclass(frozen=True)
-class CustomerProfile:
-    tenant_id: str
-    customer_id: str
-    name: str
-    preferred_language: str
-
-
-@dataclass(frozen=True)
-class CustomerScope:
-    """Every read of the portal is scoped by both: a customer sees only their own data."""
-
-    tenant_id: str
-    customer_id: str
-
-
-@dataclass(frozen=True)
-class Equipment:
-    name_en: str
-    name_th: str
-    quantity: int = 1
-
-    def name(self, lang: str) -> str:
-        return (self.name_th if lang == "th" else self.name_en) or self.name_en
-
-
-@dataclass(frozen=True)
-class Job:
-    job_id: str
-    number: str
-    stage: str
-    start_date: date | None = None
-    end_date: date | None = None
-    equipment: tuple[Equipment, ...] = ()
-
-    @property
-    def is_past(self) -> bool:
-        return self.stage in CLOSED_STAGES
-
-    def is_upcoming(self, today: date) -> bool:
-        return self.stage in NOT_YET_DISPATCHED and self.start_date is not None and self.start_date > today
 
 
 @dataclass(frozen=True)

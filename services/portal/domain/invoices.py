@@ -10,6 +10,9 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
+from services.portal.domain.reference import CustomerScope
+from shared.contracts.envelope import Subject
+from shared.contracts.portal import PaymentReported, SlipRef
 from shared.errors import Conflict, NotFound
 from shared.money import ZERO
 
@@ -58,6 +61,16 @@ class Slip:
     def size_bytes(self) -> int:
         return len(self.content)
 
+    @property
+    def ref(self) -> SlipRef:
+        """What the `payment.reported` event says of the slip: never its bytes."""
+        return SlipRef(
+            slip_id=self.slip_id,
+            content_type=self.content_type,
+            size_bytes=self.size_bytes,
+            sha256=self.sha256,
+        )
+
 
 @dataclass(frozen=True)
 class PaymentReport:
@@ -101,6 +114,11 @@ class Invoice:
     latest_report: PaymentReport | None = None
     job_id: str | None = None
     branch_id: str | None = None
+
+    def subject(self, tenant_id: str) -> Subject:
+        """What the customer's actions on the invoice are about (the invoice keeps no tenant: every
+        read of it is already scoped by one)."""
+        return Subject("invoice", self.invoice_id, tenant_id, self.branch_id)
 
     @property
     def paid(self) -> Decimal:
@@ -146,12 +164,15 @@ def outstanding(invoices: Iterable[Invoice]) -> list[Invoice]:
     return sorted((i for i in invoices if i.is_outstanding), key=lambda i: (i.due_date, i.number))
 
 
-def report_payment(invoice: Invoice, *, report_id: UUID, at: datetime, slip: Slip | None) -> PaymentReport:
-    """A new report of paying the balance due. The caller has made sure none is open: there is at
-    most one open report per invoice, however often the customer taps."""
+def report_payment(
+    invoice: Invoice, *, scope: CustomerScope, report_id: UUID, at: datetime, slip: Slip | None
+) -> tuple[PaymentReport, PaymentReported]:
+    """A new report of paying the balance due, and the `payment.reported` event handing it to staff.
+    The caller has made sure none is open: there is at most one open report per invoice, however
+    often the customer taps."""
     if not invoice.is_outstanding:
         raise NothingToPay(f"Invoice {invoice.number} has nothing left to pay")
-    return PaymentReport(
+    report = PaymentReport(
         report_id=report_id,
         invoice_id=invoice.invoice_id,
         status=ReportStatus.OPEN,
@@ -160,3 +181,14 @@ def report_payment(invoice: Invoice, *, report_id: UUID, at: datetime, slip: Sli
         slip_id=slip.slip_id if slip else None,
         slip_reference=slip.reference if slip else None,
     )
+    reported = PaymentReported(
+        report_id=report_id,
+        invoice_id=invoice.invoice_id,
+        invoice_number=invoice.number,
+        customer_id=scope.customer_id,
+        amount=invoice.balance,
+        reported_at=at,
+        slip=slip.ref if slip else None,
+        slip_reference=report.slip_reference,
+    )
+    return report, reported

@@ -1,5 +1,5 @@
-"""Portal links: the customer's credential, kept only as a hash, valid for a bounded time. Pure: no
-I/O, no clock."""
+"""Portal links: the customer's credential, kept only as a hash, valid for a bounded time, and the
+audit facts of issuing and revoking one. Pure: no I/O, no clock."""
 
 import base64
 import hashlib
@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from shared.db.stores import Actor
+from shared.actors import Actor
+from shared.contracts.envelope import InternalFact, Subject
 from shared.errors import NotFound, RuleViolation
 
 LINK_DEFAULT_DAYS = 30
@@ -32,6 +33,19 @@ class LinkState(StrEnum):
     ACTIVE = "active"
     EXPIRED = "expired"
     REVOKED = "revoked"
+
+
+class _LinkFact(InternalFact):
+    customer_id: str
+    expires_at: datetime
+
+
+class PortalLinkIssued(_LinkFact):
+    event_type = "portal_link.issued"
+
+
+class PortalLinkRevoked(_LinkFact):
+    event_type = "portal_link.revoked"
 
 
 def hash_token(token: str) -> str:
@@ -80,6 +94,34 @@ class PortalLink:
     revoked_at: datetime | None = None
     revoked_by: Actor | None = None
 
+    @classmethod
+    def issue(
+        cls,
+        *,
+        id: UUID,
+        tenant_id: str,
+        customer_id: str,
+        token: str,
+        expires_in_days: int,
+        at: datetime,
+        by: Actor,
+    ) -> tuple["PortalLink", PortalLinkIssued]:
+        """A link that opens one customer's portal for `expires_in_days`; only the token's hash is kept."""
+        link = cls(
+            id=id,
+            tenant_id=tenant_id,
+            customer_id=customer_id,
+            token_hash=hash_token(token),
+            created_at=at,
+            expires_at=link_expiry(at, expires_in_days),
+            created_by=by,
+        )
+        return link, PortalLinkIssued(customer_id=customer_id, expires_at=link.expires_at)
+
+    @property
+    def subject(self) -> Subject:
+        return Subject("portal_link", self.id, self.tenant_id)
+
     def state(self, now: datetime) -> LinkState:
         if self.revoked_at is not None:
             return LinkState.REVOKED
@@ -87,9 +129,9 @@ class PortalLink:
             return LinkState.EXPIRED
         return LinkState.ACTIVE
 
-    def revoke(self, *, at: datetime, by: Actor) -> bool:
-        """Takes effect on the customer's next page; False when it was already revoked."""
+    def revoke(self, *, at: datetime, by: Actor) -> PortalLinkRevoked | None:
+        """Takes effect on the customer's next page; None when it was already revoked."""
         if self.revoked_at is not None:
-            return False
+            return None
         self.revoked_at, self.revoked_by = at, by
-        return True
+        return PortalLinkRevoked(customer_id=self.customer_id, expires_at=self.expires_at)

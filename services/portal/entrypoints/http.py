@@ -19,7 +19,8 @@ from services.portal.entrypoints.schemas import (
     LinkOut,
     LinkPageOut,
 )
-from shared.auth import ALL_BRANCHES, InvalidToken, Principal, Role, verify_resource_token
+from shared.auth import ALL_BRANCHES, InvalidToken, Principal, Role
+from shared.contracts.slips import SLIPS_PATH, slip_link_tenant
 from shared.contracts.types import Id
 from shared.settings import AuthSettings
 from shared.web import (
@@ -41,7 +42,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/v1/portal-links", tags=["portal links"], responses=RESPONSES)
 slips = APIRouter(
-    prefix="/v1/slips",
+    prefix=SLIPS_PATH,
     tags=["payment slips"],
     responses={**RESPONSES, 404: {"description": "No such slip in your tenant and branches"}},
 )
@@ -138,8 +139,8 @@ def _link_holder(request: Request, token: str | None, slip_id: UUID) -> Principa
         raise NotAuthenticated("A staff bearer token or a signed link is required")
     auth: AuthSettings = request.app.state.auth_settings
     try:
-        tenant_id = verify_resource_token(
-            auth.jwt_secret.get_secret_value(), token, resource=f"slip:{slip_id}", issuer=auth.jwt_issuer
+        tenant_id = slip_link_tenant(
+            token, slip_id, secret=auth.jwt_secret.get_secret_value(), issuer=auth.jwt_issuer
         )
     except InvalidToken as error:
         raise NotAuthenticated(f"Invalid link: {error}") from error

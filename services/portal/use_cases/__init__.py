@@ -1,6 +1,6 @@
 """Portal use cases. Each runs inside the caller's unit of work and never commits: links (issue,
-revoke, open), the customer's pages (always scoped by the link's tenant and customer), "I've paid"
-and the projection of events into the read model."""
+revoke, open), the customer's pages (always scoped by the link's tenant and customer), "I've paid",
+the upstream slices and the projection of events into the read model."""
 
 from services.portal.use_cases.links import (
     IssuedLink,
@@ -28,21 +28,19 @@ from services.portal.use_cases.pages import (
 )
 from services.portal.use_cases.payments import ReportOutcome, report_paid, staff_slip
 from services.portal.use_cases.projection import (
-    apply_customer,
     apply_deposit_collected,
     apply_deposit_requested,
     apply_deposit_returned,
     apply_document_rendered,
     apply_invoice_sent,
-    apply_job,
     apply_payment_recorded,
     apply_prepayment_recorded,
     apply_report_closed,
     apply_report_received,
     apply_return_voided,
     apply_tax_invoice_issued,
-    apply_tenant,
 )
+from services.portal.use_cases.upstream import apply_customer, apply_job, apply_tenant_settings
 
 __all__ = [
     "HomePage",
@@ -65,7 +63,7 @@ __all__ = [
     "apply_report_received",
     "apply_return_voided",
     "apply_tax_invoice_issued",
-    "apply_tenant",
+    "apply_tenant_settings",
     "current_session",
     "customer_document",
     "documents",

@@ -16,7 +16,6 @@ from services.portal.domain import (
     PortalLink,
     UnknownCustomer,
     hash_token,
-    link_expiry,
 )
 from shared.auth import Principal
 from shared.clock import local_date
@@ -28,20 +27,6 @@ class IssuedLink:
     token: str  # shown once, in the link's URL; only its hash is stored
 
 
-async def _audit(
-    uow: PortalUnitOfWork, link: PortalLink, action: str, staff: Principal, now: datetime
-) -> None:
-    await uow.audit.record(
-        tenant_id=link.tenant_id,
-        subject_type="portal_link",
-        subject_id=str(link.id),
-        action=action,
-        actor=staff.actor,
-        at=now,
-        details={"customer_id": link.customer_id, "expires_at": link.expires_at.isoformat()},
-    )
-
-
 async def issue_link(
     *, uow: PortalUnitOfWork, staff: Principal, customer_id: str, expires_in_days: int, now: datetime
 ) -> IssuedLink:
@@ -49,17 +34,17 @@ async def issue_link(
     if await uow.read_model.customer(staff.tenant_id, customer_id) is None:
         raise UnknownCustomer(f"No customer {customer_id} is known for this business", field="customer_id")
     token = secrets.token_urlsafe(32)
-    link = PortalLink(
+    link, issued = PortalLink.issue(
         id=uuid4(),
         tenant_id=staff.tenant_id,
         customer_id=customer_id,
-        token_hash=hash_token(token),
-        created_at=now,
-        expires_at=link_expiry(now, expires_in_days),
-        created_by=staff.actor,
+        token=token,
+        expires_in_days=expires_in_days,
+        at=now,
+        by=staff.actor,
     )
     await uow.links.add(link)
-    await _audit(uow, link, "portal_link.issued", staff, now)
+    await uow.record(issued, about=link.subject, actor=staff.actor, at=now)
     return IssuedLink(link, token)
 
 
@@ -69,9 +54,10 @@ async def revoke_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID,
     link = await uow.links.get(link_id, tenant_id=staff.tenant_id, for_update=True)
     if link is None:
         raise LinkNotFound("Portal link not found")
-    if link.revoke(at=now, by=staff.actor):
+    revoked = link.revoke(at=now, by=staff.actor)
+    if revoked is not None:
         await uow.links.save_revocation(link)
-        await _audit(uow, link, "portal_link.revoked", staff, now)
+        await uow.record(revoked, about=link.subject, actor=staff.actor, at=now)
     return link
 
 
@@ -112,7 +98,7 @@ class Session:
 
     @property
     def scope(self) -> CustomerScope:
-        return CustomerScope(self.customer.tenant_id, self.customer.customer_id)
+        return self.customer.scope
 
 
 def _today(business: Business, now: datetime) -> date:

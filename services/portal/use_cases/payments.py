@@ -8,9 +8,8 @@ from uuid import UUID, uuid4
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import InvoiceNotFound, PaymentReport, Slip, SlipNotFound, report_payment
 from services.portal.use_cases.links import Session
+from shared.actors import Actor
 from shared.auth import Principal
-from shared.contracts.portal import PaymentReported, SlipRef
-from shared.db import Actor
 
 
 @dataclass(frozen=True)
@@ -31,52 +30,15 @@ async def report_paid(
     [invoice] = await uow.invoices.invoices(scope, invoice_id)
     if invoice.open_report is not None:
         return ReportOutcome(invoice.open_report, created=False)
-    report = report_payment(invoice, report_id=uuid4(), at=now, slip=slip)
+    report, reported = report_payment(invoice, scope=scope, report_id=uuid4(), at=now, slip=slip)
     if not await uow.invoices.add_report(scope, report):  # opened meanwhile, bypassing the lock
         [invoice] = await uow.invoices.invoices(scope, invoice_id)
         assert invoice.open_report is not None
         return ReportOutcome(invoice.open_report, created=False)
     if slip is not None:
         await uow.slips.add(scope, invoice, slip, now)
-    assert report.amount is not None
-    await uow.outbox.add(
-        PaymentReported(
-            report_id=report.report_id,
-            invoice_id=invoice.invoice_id,
-            invoice_number=invoice.number,
-            customer_id=scope.customer_id,
-            amount=report.amount,
-            reported_at=now,
-            slip=SlipRef(
-                slip_id=slip.slip_id,
-                content_type=slip.content_type,
-                size_bytes=slip.size_bytes,
-                sha256=slip.sha256,
-            )
-            if slip
-            else None,
-            slip_reference=report.slip_reference,
-        ),
-        tenant_id=scope.tenant_id,
-        branch_id=invoice.branch_id,
-        subject=str(invoice.invoice_id),
-        time=now,
-    )
-    await uow.audit.record(
-        tenant_id=scope.tenant_id,
-        subject_type="invoice",
-        subject_id=str(invoice.invoice_id),
-        action="payment.reported",
-        actor=Actor(f"customer:{scope.customer_id}", session.customer.name),
-        at=now,
-        details={
-            "report_id": str(report.report_id),
-            "invoice_number": invoice.number,
-            "amount": str(report.amount),
-            "slip_id": str(slip.slip_id) if slip else None,
-            "slip_reference": report.slip_reference,
-        },
-    )
+    customer = Actor.customer(scope.customer_id, session.customer.name)
+    await uow.record(reported, about=invoice.subject(scope.tenant_id), actor=customer, at=now)
     return ReportOutcome(report, created=True)
 
 

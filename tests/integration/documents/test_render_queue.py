@@ -88,7 +88,7 @@ def _consumer(engine: AsyncEngine) -> EventConsumer:
     return EventConsumer(
         "documents.render",
         uow_factory=lambda: DocumentsUnitOfWork(engine),
-        handlers=events.handlers(Clock()),
+        handlers=events.HANDLERS,
         settings=KafkaSettings(),
         clock=Clock(),
     )

@@ -30,7 +30,7 @@ from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRende
 from shared.contracts.envelope import Envelope, EventPayload
 from shared.contracts.upstream import CustomerUpserted, TenantSettingsUpdated
 from shared.messaging.consumer import EventConsumer
-from shared.settings import KafkaSettings
+from shared.settings import AuthSettings, KafkaSettings, ServiceUrls
 from tests.unit.notifications.fakes import FakeMailer, FakePdfs
 
 pytestmark = pytest.mark.integration
@@ -49,7 +49,7 @@ def _consumer(engine: AsyncEngine) -> EventConsumer:
     return EventConsumer(
         "notifications",
         uow_factory=lambda: NotificationsUnitOfWork(engine),
-        handlers=events.handlers(Clock()),
+        handlers=events.handlers(portal_url=ServiceUrls().portal_public_url, auth=AuthSettings()),
         settings=KafkaSettings(),
         clock=Clock(),
     )

@@ -31,7 +31,7 @@ def consumer(engine: AsyncEngine) -> EventConsumer:
     return EventConsumer(
         "portal.projection",
         uow_factory=lambda: PortalUnitOfWork(engine),
-        handlers=events.handlers(),
+        handlers=events.HANDLERS,
         settings=KafkaSettings(),
         clock=Clock(),
     )

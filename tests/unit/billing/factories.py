@@ -15,9 +15,9 @@ from services.billing.domain import (
     VatTerms,
     price_lines,
 )
+from shared.actors import Actor
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.deposits import CollectionMethod, ReturnKind
-from shared.actors import Actor
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 TODAY = date(2026, 11, 23)

@@ -25,7 +25,18 @@ from services.billing.domain import (
 )
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.deposits import ReturnKind
-from tests.unit.billing.factories import NOW, TODAY, VAT_7, draft, job, payment, prepayment, retention, sent
+from tests.unit.billing.factories import (
+    NOW,
+    STAFF,
+    TODAY,
+    VAT_7,
+    draft,
+    job,
+    payment,
+    prepayment,
+    retention,
+    sent,
+)
 
 D = Decimal
 
@@ -125,6 +136,39 @@ def test_a_pre_payment_is_shown_below_the_totals_and_reduces_the_balance() -> No
     assert [p.amount for p in invoice.prepayments] == [D("50000.00")]
     assert invoice.balance == D("57000.00")
     assert invoice.status is InvoiceStatus.PARTIAL
+
+
+def test_sending_announces_the_lines_the_pre_payments_below_the_totals_and_the_balance() -> None:
+    invoice = draft(LineSpec("Excavator 20 t", D(1), D("5000.00"), D(14), "day"), job_id="J-1")
+
+    sent_event = invoice.send(
+        number="INV-2026-0007",
+        issue_date=TODAY,
+        terms_days=30,
+        prepayments=[prepayment("20000.00")],
+        at=NOW,
+        by=STAFF,
+    )
+
+    assert (sent_event.number, sent_event.due_date) == ("INV-2026-0007", TODAY + timedelta(days=30))
+    assert [(line.quantity, line.duration, line.amount) for line in sent_event.lines] == [
+        (D(1), D(14), D("70000.00"))
+    ]
+    assert (sent_event.vat.rate, sent_event.total) == (D("0.07"), D("74900.00"))
+    assert [p.receipt_number for p in sent_event.prepayments] == ["PREREC-2026-0001"]
+    assert (sent_event.paid_total, sent_event.balance) == (D("20000.00"), D("54900.00"))
+    assert sent_event.sent_by.user_id == STAFF.user_id
+
+
+def test_an_overdue_invoice_is_announced_once() -> None:
+    invoice = sent(terms_days=30)
+    late = TODAY + timedelta(days=31)
+
+    assert invoice.flag_overdue(today=TODAY, at=NOW) is None
+    overdue = invoice.flag_overdue(today=late, at=NOW)
+    assert overdue is not None
+    assert (overdue.invoice_number, overdue.balance) == ("INV-2026-0001", D("107000.00"))
+    assert invoice.flag_overdue(today=late, at=NOW) is None
 
 
 def test_pre_payments_covering_the_whole_invoice_leave_it_paid_when_sent() -> None:

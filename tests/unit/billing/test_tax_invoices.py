@@ -1,6 +1,7 @@
 """Tax invoices (SPEC §4; Revenue Code s. 86/4): every required item, what they cover, totals."""
 
 from decimal import Decimal
+from uuid import uuid4
 
 import pytest
 
@@ -13,16 +14,18 @@ from services.billing.domain import (
     ItemsDoNotBelongTogether,
     LineSpec,
     NothingToCover,
+    TaxInvoice,
     TaxInvoiceDetailsMissing,
     TaxParty,
     UnknownRetention,
     buyer_of,
     check_parties,
     compose,
+    cover,
     seller_of,
 )
 from shared.contracts.billing import InvoiceKind
-from tests.unit.billing.factories import NOW, draft, retention, sent
+from tests.unit.billing.factories import NOW, STAFF, TODAY, draft, retention, sent
 
 D = Decimal
 TENANT = BillingTenant(
@@ -31,7 +34,7 @@ TENANT = BillingTenant(
     address_th="99 ถนนพระรามที่ 4 กรุงเทพฯ 10110",
     tax_id="0105556012345",
     tax_branch_no="00000",
-    branches={"cnx": BranchDetails("CNX", "00002", "1 ถนนห้วยแก้ว เชียงใหม่")},
+    branches={"cnx": BranchDetails("00002", "1 ถนนห้วยแก้ว เชียงใหม่")},
 )
 BUYER = BillingCustomer("t1", "c1", "บริษัท ก่อสร้างดี จำกัด", "12 ถนนสุขุมวิท กรุงเทพฯ", "0105560000001", "00001")
 
@@ -126,6 +129,42 @@ def test_forfeit_and_damage_invoice_on_one_tax_invoice() -> None:
     assert content.total == D("52100.00")  # ฿32,100 damage invoice + ฿20,000 forfeited
     assert content.job_id == "J-1"
     assert [r.return_receipt_number for r in content.retentions] == ["DEPRR-2026-0003"]
+
+
+def test_issuing_publishes_what_the_tax_invoice_states_and_each_item_names_it() -> None:
+    forfeit = retention("20000.00")
+    damage = sent(kind=InvoiceKind.DAMAGE, job_id="J-1")
+    content = compose(TENANT, [damage], [forfeit])
+
+    tax_invoice, issued = TaxInvoice.issue(
+        id=uuid4(),
+        tenant_id="t1",
+        number="TI-2026-0001",
+        issue_date=TODAY,
+        seller=seller_of(TENANT, "bkk"),
+        buyer=buyer_of(BUYER),
+        content=content,
+        at=NOW,
+        by=STAFF,
+    )
+    covered = cover(tax_invoice, [damage], [forfeit])
+
+    assert (issued.number, issued.seller.tax_id, issued.buyer.branch_no) == (
+        "TI-2026-0001",
+        "0105556012345",
+        "00001",
+    )
+    assert [line.amount for line in issued.lines] == [line.amount for line in content.lines]
+    assert (issued.amount_before_vat, issued.vat_amount, issued.total) == (
+        content.amount_before_vat,
+        content.vat_amount,
+        content.total,
+    )
+    assert [i.number for i in issued.invoices] == ["INV-2026-0001"]
+    assert [r.return_receipt_number for r in issued.retentions] == ["DEPRR-2026-0003"]
+    assert (issued.issued_by.user_id, tax_invoice.subject.branch_id) == ("u1", "bkk")
+    assert covered.tax_invoice == "TI-2026-0001"
+    assert (damage.tax_invoice_number, forfeit.tax_invoice_number) == ("TI-2026-0001", "TI-2026-0001")
 
 
 def test_a_draft_is_not_covered_and_nothing_is_covered_twice() -> None:

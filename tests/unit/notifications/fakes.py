@@ -1,4 +1,5 @@
-"""In-memory stand-ins for the notifications unit of work, the relay and the documents service."""
+"""In-memory stand-ins for the notifications unit of work, the relay and the documents service,
+and the context the consumer hands a use case applying an event."""
 
 import copy
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from services.notifications.domain import (
     OutgoingEmail,
     Tenant,
 )
+from tests.unit.fakes import FakeUnitOfWork
 
 
 class FakeNotices:
@@ -121,8 +123,9 @@ class FakeReference:
         return RenderedDocument(found[0], found[2])
 
 
-class FakeUow:
+class FakeUow(FakeUnitOfWork):
     def __init__(self) -> None:
+        super().__init__()
         self.notices = FakeNotices()
         self.alerts = FakeAlerts()
         self.reference = FakeReference()

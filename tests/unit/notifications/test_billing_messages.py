@@ -22,9 +22,10 @@ from services.notifications.messages import (
     payment_receipt_email,
     payment_reported_alert,
     retained_deposit_alert,
-    slip_link,
 )
+from shared.contracts.slips import signed_slip_link, slip_link_tenant
 
+SECRET = "a test secret of at least 32 bytes"
 TENANT = Tenant(
     tenant_id="t-1",
     business_name_en="Siam Tool Rentals Co., Ltd.",
@@ -181,7 +182,9 @@ def test_a_tax_invoice_on_a_partial_return_alone_is_about_the_retained_amount() 
 
 def test_a_reported_payment_alert_names_the_invoice_amount_customer_and_links_the_slip() -> None:
     slip_id = uuid4()
-    url = slip_link("https://portal.example/", slip_id, "signed")
+    url = signed_slip_link(
+        "https://portal.example/", slip_id, tenant_id="t-1", secret=SECRET, issuer="mudjam"
+    )
     alert = payment_reported_alert(
         invoice_id=uuid4(),
         invoice_number="INV-2026-0042",
@@ -192,7 +195,9 @@ def test_a_reported_payment_alert_names_the_invoice_amount_customer_and_links_th
         slip_reference="0046000600000101030060217",
     )
 
-    assert url == f"https://portal.example/v1/slips/{slip_id}?token=signed"
+    base, token = url.split("?token=")
+    assert base == f"https://portal.example/v1/slips/{slip_id}"
+    assert slip_link_tenant(token, slip_id, secret=SECRET, issuer="mudjam") == "t-1"
     assert alert.kind is AlertKind.PAYMENT_REPORTED
     assert alert.title == "Customer reported payment for INV-2026-0042"
     assert "Somchai Jaidee reported paying ฿107,000.00 for INV-2026-0042" in alert.body

@@ -32,7 +32,9 @@ from shared.contracts.billing import (
 )
 from shared.contracts.deposits import CollectionMethod, DepositReturned, RefundMethod, ReturnKind, StaffRef
 from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRendered, document_id
-from shared.settings import AuthSettings, ServiceUrls
+from shared.contracts.envelope import EventContext
+from shared.settings import AuthSettings
+from tests.unit.fakes import event_context
 from tests.unit.notifications.fakes import FakeMailer, FakePdfs, FakeUow
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
@@ -40,7 +42,9 @@ TENANT = "t-1"
 STAFF = StaffRef(user_id="u-1", name="Nok")
 POLICY = RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=10))
 PORTAL = "https://portal.example"
-SLIP_LINKS = events.slip_links(ServiceUrls(portal_public_url=PORTAL), AuthSettings())
+# The consumer's table as bootstrap wires it: a reported payment's slip links are signed.
+HANDLERS = events.handlers(portal_url=PORTAL, auth=AuthSettings())
+apply_payment_report = HANDLERS[PaymentReportReceived]
 VAT = VatBreakdown(rate=Decimal("0.07"), rounding="satang")
 PARTY = TaxParty(name="Somchai", address="Bangkok", tax_id="1234567890123", branch_no="00000")
 
@@ -57,6 +61,10 @@ def uow() -> FakeUow:
     )
     fake.reference.customers[(TENANT, "c-1")] = Customer("c-1", "สมชาย ใจดี", "somchai@example.com", "th")
     return fake
+
+
+def _event(*, branch_id: str | None = "bkk", event_id: UUID | None = None) -> EventContext:
+    return event_context(TENANT, now=NOW, branch_id=branch_id, event_id=event_id)
 
 
 def _delivery(mailer: FakeMailer, pdfs: FakePdfs | None = None) -> use_cases.Delivery:
@@ -183,21 +191,14 @@ async def test_an_rc_goes_to_the_customer_once_in_thai_with_its_pdf_whichever_ev
 ) -> None:
     steps = [
         lambda: use_cases.record_document_rendered(
-            uow=uow, tenant_id=TENANT, fact=_rendered(DocumentKind.RECEIPT, "RC-2026-0001"), now=NOW
+            uow=uow, event=_event(), fact=_rendered(DocumentKind.RECEIPT, "RC-2026-0001")
         ),
-        lambda: use_cases.record_payment_recorded(
-            uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_payment(), now=NOW
-        ),
+        lambda: use_cases.record_payment_recorded(uow=uow, event=_event(), fact=_payment()),
     ]
     for step in steps if receipt_first else reversed(steps):
         await step()
     # A redelivered payment opens nothing more.
-    assert (
-        await use_cases.record_payment_recorded(
-            uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_payment(), now=NOW
-        )
-        is None
-    )
+    assert await use_cases.record_payment_recorded(uow=uow, event=_event(), fact=_payment()) is None
     mailer = FakeMailer()
 
     await _send_all(uow, mailer)
@@ -218,11 +219,9 @@ async def test_an_rc_goes_to_the_customer_once_in_thai_with_its_pdf_whichever_ev
 
 
 async def test_an_rc_waits_for_its_own_pdf_not_another_kind_with_the_same_number(uow: FakeUow) -> None:
-    await use_cases.record_payment_recorded(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_payment(), now=NOW
-    )
+    await use_cases.record_payment_recorded(uow=uow, event=_event(), fact=_payment())
     await use_cases.record_document_rendered(
-        uow=uow, tenant_id=TENANT, fact=_rendered(DocumentKind.PREPAYMENT_RECEIPT, "RC-2026-0001"), now=NOW
+        uow=uow, event=_event(), fact=_rendered(DocumentKind.PREPAYMENT_RECEIPT, "RC-2026-0001")
     )
     mailer = FakeMailer()
 
@@ -248,14 +247,9 @@ async def test_a_prerec_goes_out_in_english_with_the_english_pdf(uow: FakeUow) -
         paid_on=date(2026, 3, 2),
         recorded_by=STAFF,
     )
-    await use_cases.record_prepayment_recorded(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=prepayment, now=NOW
-    )
+    await use_cases.record_prepayment_recorded(uow=uow, event=_event(), fact=prepayment)
     await use_cases.record_document_rendered(
-        uow=uow,
-        tenant_id=TENANT,
-        fact=_rendered(DocumentKind.PREPAYMENT_RECEIPT, "PREREC-2026-0001"),
-        now=NOW,
+        uow=uow, event=_event(), fact=_rendered(DocumentKind.PREPAYMENT_RECEIPT, "PREREC-2026-0001")
     )
     mailer = FakeMailer()
 
@@ -270,11 +264,9 @@ async def test_a_prerec_goes_out_in_english_with_the_english_pdf(uow: FakeUow) -
 
 async def test_a_receipt_email_that_keeps_failing_alerts_staff_naming_the_receipt(uow: FakeUow) -> None:
     await use_cases.record_document_rendered(
-        uow=uow, tenant_id=TENANT, fact=_rendered(DocumentKind.RECEIPT, "RC-2026-0001"), now=NOW
+        uow=uow, event=_event(), fact=_rendered(DocumentKind.RECEIPT, "RC-2026-0001")
     )
-    await use_cases.record_payment_recorded(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_payment(), now=NOW
-    )
+    await use_cases.record_payment_recorded(uow=uow, event=_event(), fact=_payment())
     delivery = _delivery(FakeMailer(failures=POLICY.max_attempts))
 
     for hour in range(POLICY.max_attempts):
@@ -301,12 +293,10 @@ async def test_the_damage_email_waits_for_every_document_then_goes_once_with_all
     """The tax invoice event and the three renders, in every order: nothing is sent until the last
     of them, then one email carries the damage invoice, the tax invoice and the DEPRR."""
     steps: list[Callable[[], Awaitable[object]]] = [
-        lambda: use_cases.record_tax_invoice_issued(
-            uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_tax_invoice(), now=NOW
-        ),
+        lambda: use_cases.record_tax_invoice_issued(uow=uow, event=_event(), fact=_tax_invoice()),
         *(
             lambda kind=kind, number=number: use_cases.record_document_rendered(
-                uow=uow, tenant_id=TENANT, fact=_rendered(kind, number), now=NOW
+                uow=uow, event=_event(), fact=_rendered(kind, number)
             )
             for kind, number in BUNDLE
         ),
@@ -333,26 +323,17 @@ async def test_the_damage_email_waits_for_every_document_then_goes_once_with_all
 async def test_the_deprr_rendered_long_before_both_releases_the_deposit_email_and_joins_the_damage_email(
     uow: FakeUow,
 ) -> None:
-    await use_cases.record_deposit_returned(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(ReturnKind.FORFEIT, "0"), now=NOW
-    )
+    await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned(ReturnKind.FORFEIT, "0"))
     await use_cases.record_document_rendered(
-        uow=uow,
-        tenant_id=TENANT,
-        fact=_rendered(DocumentKind.DEPOSIT_RETURN_RECEIPT, "DEPRR-2026-0001"),
-        now=NOW,
+        uow=uow, event=_event(), fact=_rendered(DocumentKind.DEPOSIT_RETURN_RECEIPT, "DEPRR-2026-0001")
     )
     mailer = FakeMailer()
     await _send_all(uow, mailer)
     assert [e.subject for e in mailer.sent] == ["แจ้งการริบเงินมัดจำ DEP-2026-0001"]
 
-    await use_cases.record_tax_invoice_issued(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_tax_invoice(), now=NOW
-    )
+    await use_cases.record_tax_invoice_issued(uow=uow, event=_event(), fact=_tax_invoice())
     for kind, number in BUNDLE[:2]:
-        await use_cases.record_document_rendered(
-            uow=uow, tenant_id=TENANT, fact=_rendered(kind, number), now=NOW
-        )
+        await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered(kind, number))
     await _send_all(uow, mailer)
 
     assert len(mailer.sent) == 2
@@ -362,12 +343,8 @@ async def test_the_deprr_rendered_long_before_both_releases_the_deposit_email_an
 
 async def test_a_redelivered_tax_invoice_opens_no_second_damage_email(uow: FakeUow) -> None:
     fact = _tax_invoice()
-    first = await use_cases.record_tax_invoice_issued(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=fact, now=NOW
-    )
-    again = await use_cases.record_tax_invoice_issued(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=fact, now=NOW
-    )
+    first = await use_cases.record_tax_invoice_issued(uow=uow, event=_event(), fact=fact)
+    again = await use_cases.record_tax_invoice_issued(uow=uow, event=_event(), fact=fact)
 
     assert first is not None
     assert again is None
@@ -380,22 +357,15 @@ async def test_a_tax_invoice_for_a_standard_invoice_alone_sends_no_damage_email(
         retentions=[],
     )
 
-    assert (
-        await use_cases.record_tax_invoice_issued(
-            uow=uow, tenant_id=TENANT, branch_id="bkk", fact=fact, now=NOW
-        )
-        is None
-    )
+    assert await use_cases.record_tax_invoice_issued(uow=uow, event=_event(), fact=fact) is None
     assert uow.notices.rows == {}
 
 
 async def test_a_tax_invoice_on_a_retention_alone_sends_the_tax_invoice_and_the_deprr(uow: FakeUow) -> None:
     fact = _tax_invoice(invoices=[])
-    await use_cases.record_tax_invoice_issued(uow=uow, tenant_id=TENANT, branch_id="bkk", fact=fact, now=NOW)
+    await use_cases.record_tax_invoice_issued(uow=uow, event=_event(), fact=fact)
     for kind, number in BUNDLE[1:]:
-        await use_cases.record_document_rendered(
-            uow=uow, tenant_id=TENANT, fact=_rendered(kind, number), now=NOW
-        )
+        await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered(kind, number))
     mailer = FakeMailer()
 
     await _send_all(uow, mailer)
@@ -405,13 +375,11 @@ async def test_a_tax_invoice_on_a_retention_alone_sends_the_tax_invoice_and_the_
 
 
 async def test_a_document_rendered_only_in_english_is_attached_in_english(uow: FakeUow) -> None:
-    await use_cases.record_tax_invoice_issued(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_tax_invoice(), now=NOW
-    )
+    await use_cases.record_tax_invoice_issued(uow=uow, event=_event(), fact=_tax_invoice())
     for kind, number in BUNDLE:
         languages = ("en",) if kind is DocumentKind.TAX_INVOICE else ("th", "en")
         await use_cases.record_document_rendered(
-            uow=uow, tenant_id=TENANT, fact=_rendered(kind, number, languages), now=NOW
+            uow=uow, event=_event(), fact=_rendered(kind, number, languages)
         )
     pdfs = FakePdfs()
 
@@ -443,15 +411,7 @@ async def test_a_reported_payment_alerts_staff_once_with_the_customer_and_the_sl
     slip_id, event_id = uuid4(), uuid4()
     fact = _report([], slip_id)
     for _ in range(2):
-        await use_cases.alert_payment_reported(
-            uow=uow,
-            tenant_id=TENANT,
-            branch_id="bkk",
-            event_id=event_id,
-            fact=fact,
-            slip_link=SLIP_LINKS,
-            now=NOW,
-        )
+        await apply_payment_report(uow=uow, event=_event(event_id=event_id), fact=fact)
     mailer = FakeMailer()
     await _send_all(uow, mailer)
 
@@ -473,15 +433,7 @@ async def test_the_same_slip_on_other_invoices_raises_a_second_alert_once(uow: F
     event_id = uuid4()
     fact = _report(["INV-2026-0017"], uuid4())
     for _ in range(2):
-        await use_cases.alert_payment_reported(
-            uow=uow,
-            tenant_id=TENANT,
-            branch_id=None,
-            event_id=event_id,
-            fact=fact,
-            slip_link=SLIP_LINKS,
-            now=NOW,
-        )
+        await apply_payment_report(uow=uow, event=_event(branch_id=None, event_id=event_id), fact=fact)
 
     titles = sorted(a.title for a in uow.alerts.rows.values())
     assert titles == [
@@ -493,9 +445,7 @@ async def test_the_same_slip_on_other_invoices_raises_a_second_alert_once(uow: F
 
 async def test_a_customer_not_yet_known_is_named_by_id(uow: FakeUow) -> None:
     fact = _report([]).model_copy(update={"customer_id": "c-404"})
-    [alert] = await use_cases.alert_payment_reported(
-        uow=uow, tenant_id=TENANT, branch_id=None, event_id=uuid4(), fact=fact, slip_link=SLIP_LINKS, now=NOW
-    )
+    [alert] = await apply_payment_report(uow=uow, event=_event(branch_id=None), fact=fact)
 
     assert "Customer c-404 reported paying" in alert.body
     assert "No slip was attached." in alert.body
@@ -512,12 +462,25 @@ async def test_a_customer_not_yet_known_is_named_by_id(uow: FakeUow) -> None:
 async def test_a_retained_deposit_puts_a_tax_invoice_item_in_the_inbox(
     uow: FakeUow, kind: ReturnKind, returned: str, title: str | None
 ) -> None:
-    alert = await use_cases.alert_retained_deposit(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", event_id=uuid4(), fact=_returned(kind, returned), now=NOW
-    )
+    alert = await use_cases.alert_retained_deposit(uow=uow, event=_event(), fact=_returned(kind, returned))
 
     assert [a.title for a in uow.alerts.rows.values()] == ([title] if title else [])
     assert (alert is None) == (title is None)
+
+
+async def test_a_partial_return_opens_the_customer_email_and_the_tax_invoice_alert_together(
+    uow: FakeUow,
+) -> None:
+    fact = _returned(ReturnKind.PARTIAL, "15000")
+    for use_case in HANDLERS[DepositReturned]:
+        await use_case(uow=uow, event=_event(), fact=fact)
+
+    assert sorted(n.kind for n in uow.notices.rows.values()) == [
+        NoticeKind.DEPOSIT_RETURNED,
+        NoticeKind.STAFF_ALERT,
+    ]
+    [alert] = uow.alerts.rows.values()
+    assert alert.title == "Issue a tax invoice for ฿5,000.00 retained on DEP-2026-0001"
 
 
 async def test_an_overdue_invoice_alerts_staff_once(uow: FakeUow) -> None:
@@ -530,9 +493,7 @@ async def test_an_overdue_invoice_alerts_staff_once(uow: FakeUow) -> None:
         balance=Decimal("57000.00"),
     )
     for _ in range(2):
-        await use_cases.alert_invoice_overdue(
-            uow=uow, tenant_id=TENANT, branch_id="bkk", event_id=event_id, fact=fact, now=NOW
-        )
+        await use_cases.alert_invoice_overdue(uow=uow, event=_event(event_id=event_id), fact=fact)
 
     [alert] = uow.alerts.rows.values()
     assert alert.title == "INV-2026-0042 is overdue — ฿57,000.00 due on 12 March 2026"

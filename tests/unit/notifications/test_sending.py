@@ -4,7 +4,7 @@ back off and end in a staff alert; nobody to send to means skipped."""
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -25,7 +25,9 @@ from shared.contracts.deposits import (
     StaffRef,
 )
 from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRendered, document_id
+from shared.contracts.envelope import EventContext
 from shared.contracts.operations import EventDeadLettered
+from tests.unit.fakes import event_context
 from tests.unit.notifications.fakes import FakeMailer, FakePdfs, FakeUow
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
@@ -90,6 +92,10 @@ def uow() -> FakeUow:
     return fake
 
 
+def _event(*, branch_id: str | None = "bkk", event_id: UUID | None = None) -> EventContext:
+    return event_context(TENANT, now=NOW, branch_id=branch_id, event_id=event_id)
+
+
 def _delivery(mailer: FakeMailer | None = None, pdfs: FakePdfs | None = None) -> use_cases.Delivery:
     return use_cases.Delivery(
         mailer=mailer or FakeMailer(),
@@ -108,10 +114,8 @@ async def test_return_and_receipt_in_either_order_send_one_email_with_the_thai_p
     uow: FakeUow, receipt_first: bool
 ) -> None:
     steps = [
-        lambda: use_cases.record_document_rendered(uow=uow, tenant_id=TENANT, fact=_rendered(), now=NOW),
-        lambda: use_cases.record_deposit_returned(
-            uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(), now=NOW
-        ),
+        lambda: use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered()),
+        lambda: use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned()),
     ]
     for step in steps if receipt_first else reversed(steps):
         await step()
@@ -146,12 +150,8 @@ async def test_return_and_receipt_in_either_order_send_one_email_with_the_thai_p
 
 
 async def test_a_redelivered_return_opens_no_second_notice(uow: FakeUow) -> None:
-    first = await use_cases.record_deposit_returned(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(), now=NOW
-    )
-    second = await use_cases.record_deposit_returned(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(), now=NOW
-    )
+    first = await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned())
+    second = await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned())
 
     assert first is not None
     assert second is None
@@ -159,11 +159,9 @@ async def test_a_redelivered_return_opens_no_second_notice(uow: FakeUow) -> None
 
 
 async def test_only_the_first_issued_version_releases_the_notice(uow: FakeUow) -> None:
-    await use_cases.record_deposit_returned(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(), now=NOW
-    )
+    await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned())
     await use_cases.record_document_rendered(
-        uow=uow, tenant_id=TENANT, fact=_rendered(version=2, status="void"), now=NOW
+        uow=uow, event=_event(), fact=_rendered(version=2, status="void")
     )
 
     assert await _send(uow, _delivery()) is None
@@ -172,10 +170,8 @@ async def test_only_the_first_issued_version_releases_the_notice(uow: FakeUow) -
 
 
 async def test_a_relay_failure_is_retried_with_backoff_then_sent(uow: FakeUow) -> None:
-    await use_cases.record_document_rendered(uow=uow, tenant_id=TENANT, fact=_rendered(), now=NOW)
-    await use_cases.record_deposit_returned(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(), now=NOW
-    )
+    await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered())
+    await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned())
     mailer = FakeMailer(failures=1)
 
     failed = await _send(uow, _delivery(mailer))
@@ -192,10 +188,8 @@ async def test_a_relay_failure_is_retried_with_backoff_then_sent(uow: FakeUow) -
 
 
 async def test_after_the_last_attempt_the_notice_fails_and_staff_are_alerted(uow: FakeUow) -> None:
-    await use_cases.record_document_rendered(uow=uow, tenant_id=TENANT, fact=_rendered(), now=NOW)
-    await use_cases.record_deposit_returned(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(), now=NOW
-    )
+    await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered())
+    await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned())
     mailer = FakeMailer(failures=POLICY.max_attempts)
 
     later = NOW
@@ -220,10 +214,8 @@ async def test_after_the_last_attempt_the_notice_fails_and_staff_are_alerted(uow
 @pytest.mark.parametrize("email", ["", "   ", "not an address", "a@b.co\nBcc: x@y.z", "a@b.co\n"])
 async def test_a_customer_without_a_usable_email_is_skipped(uow: FakeUow, email: str) -> None:
     uow.reference.customers[(TENANT, "c-1")] = Customer("c-1", "Somchai", email, "en")
-    await use_cases.record_document_rendered(uow=uow, tenant_id=TENANT, fact=_rendered(), now=NOW)
-    notice = await use_cases.record_deposit_returned(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(), now=NOW
-    )
+    await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered())
+    notice = await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned())
     mailer = FakeMailer()
 
     assert notice is not None
@@ -233,11 +225,9 @@ async def test_a_customer_without_a_usable_email_is_skipped(uow: FakeUow, email:
 
 
 async def test_an_address_removed_before_sending_skips_at_send_time(uow: FakeUow) -> None:
-    await use_cases.record_deposit_returned(
-        uow=uow, tenant_id=TENANT, branch_id="bkk", fact=_returned(), now=NOW
-    )
+    await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned())
     uow.reference.customers[(TENANT, "c-1")] = Customer("c-1", "Somchai", "", "en")
-    await use_cases.record_document_rendered(uow=uow, tenant_id=TENANT, fact=_rendered(), now=NOW)
+    await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered())
     mailer = FakeMailer()
 
     notice = await _send(uow, _delivery(mailer))
@@ -249,7 +239,7 @@ async def test_an_address_removed_before_sending_skips_at_send_time(uow: FakeUow
 
 async def test_a_return_voided_before_its_email_is_never_announced(uow: FakeUow) -> None:
     fact = _returned()
-    await use_cases.record_deposit_returned(uow=uow, tenant_id=TENANT, branch_id="bkk", fact=fact, now=NOW)
+    await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=fact)
     voided = DepositReturnVoided(
         deposit_id=fact.deposit_id,
         deposit_number=fact.deposit_number,
@@ -261,8 +251,8 @@ async def test_a_return_voided_before_its_email_is_never_announced(uow: FakeUow)
         voided_at=NOW,
         voided_by=STAFF,
     )
-    assert await use_cases.cancel_voided_return_notice(uow=uow, tenant_id=TENANT, fact=voided)
-    await use_cases.record_document_rendered(uow=uow, tenant_id=TENANT, fact=_rendered(), now=NOW)
+    assert await use_cases.cancel_voided_return_notice(uow=uow, event=_event(), fact=voided)
+    await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered())
 
     assert await _send(uow, _delivery()) is None
     [notice] = uow.notices.rows.values()
@@ -283,7 +273,7 @@ async def test_an_alert_is_raised_and_emailed_once_per_source_event(uow: FakeUow
     )
     for _ in range(2):
         await use_cases.alert_dead_lettered(
-            uow=uow, tenant_id=TENANT, branch_id=None, event_id=event_id, fact=fact, now=NOW
+            uow=uow, event=_event(branch_id=None, event_id=event_id), fact=fact
         )
     mailer = FakeMailer()
     while await _send(uow, _delivery(mailer)):
@@ -308,9 +298,7 @@ async def test_an_alert_for_a_business_without_billing_emails_is_only_in_the_inb
         error="e",
         original_message="m",
     )
-    alert = await use_cases.alert_dead_lettered(
-        uow=uow, tenant_id=TENANT, branch_id=None, event_id=uuid4(), fact=fact, now=NOW
-    )
+    alert = await use_cases.alert_dead_lettered(uow=uow, event=_event(branch_id=None), fact=fact)
 
     assert alert is not None
     assert uow.notices.rows == {}

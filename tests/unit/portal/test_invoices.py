@@ -14,6 +14,7 @@ from PIL import Image
 from services.portal.domain import (
     AppliedPrepayment,
     Business,
+    CustomerScope,
     Invoice,
     InvoiceBadge,
     NothingToPay,
@@ -32,6 +33,7 @@ from shared.promptpay import promptpay_payload
 DUE = date(2026, 4, 11)
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 BUSINESS = Business("t-1", name_en="Siam Tool Rentals", promptpay_id="0105556012345")
+SCOPE = CustomerScope("t-1", "c-1")
 
 
 def _invoice(total: str = "107000", balance: str | None = None, **more: object) -> Invoice:
@@ -119,7 +121,7 @@ def test_a_report_is_for_the_balance_due_with_the_slips_reference() -> None:
     invoice = _invoice(balance="57000")
     slip = Slip(uuid4(), b"\x89PNG...", "image/png", reference="014-2026112314552800001")
 
-    report = report_payment(invoice, report_id=uuid4(), at=NOW, slip=slip)
+    report, _ = report_payment(invoice, scope=SCOPE, report_id=uuid4(), at=NOW, slip=slip)
 
     assert report.is_open
     assert (report.invoice_id, report.amount, report.reported_at) == (
@@ -128,12 +130,34 @@ def test_a_report_is_for_the_balance_due_with_the_slips_reference() -> None:
         NOW,
     )
     assert (report.slip_id, report.slip_reference) == (slip.slip_id, "014-2026112314552800001")
-    assert report_payment(invoice, report_id=uuid4(), at=NOW, slip=None).slip_id is None
+    assert report_payment(invoice, scope=SCOPE, report_id=uuid4(), at=NOW, slip=None)[0].slip_id is None
+
+
+def test_a_report_announces_the_invoice_the_customer_the_amount_and_the_slip_never_its_bytes() -> None:
+    invoice = _invoice(balance="57000")
+    slip = Slip(uuid4(), b"\x89PNG...", "image/png", reference="014-2026112314552800001")
+
+    report, reported = report_payment(invoice, scope=SCOPE, report_id=uuid4(), at=NOW, slip=slip)
+
+    assert (reported.report_id, reported.invoice_id, reported.invoice_number) == (
+        report.report_id,
+        invoice.invoice_id,
+        "INV-2026-0042",
+    )
+    assert (reported.customer_id, reported.amount, reported.reported_at) == ("c-1", Decimal("57000"), NOW)
+    assert reported.slip is not None
+    assert (reported.slip.slip_id, reported.slip.size_bytes, reported.slip.sha256) == (
+        slip.slip_id,
+        slip.size_bytes,
+        slip.sha256,
+    )
+    assert reported.slip_reference == "014-2026112314552800001"
+    assert "content" not in reported.slip.model_dump()
 
 
 def test_nothing_is_reported_on_a_paid_invoice() -> None:
     with pytest.raises(NothingToPay):
-        report_payment(_invoice(balance="0"), report_id=uuid4(), at=NOW, slip=None)
+        report_payment(_invoice(balance="0"), scope=SCOPE, report_id=uuid4(), at=NOW, slip=None)
 
 
 def test_a_slip_is_kept_with_its_size_and_sha256() -> None:

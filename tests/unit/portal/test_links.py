@@ -68,9 +68,9 @@ def test_a_link_works_until_it_expires() -> None:
 def test_a_revoked_link_stops_working_at_once_and_revoking_again_changes_nothing() -> None:
     link = _link()
 
-    assert link.revoke(at=NOW + timedelta(hours=1), by=STAFF)
+    assert link.revoke(at=NOW + timedelta(hours=1), by=STAFF) is not None
     assert link.state(NOW + timedelta(hours=1)) is LinkState.REVOKED
-    assert not link.revoke(at=NOW + timedelta(hours=2), by=Actor("staff-2", "Other"))
+    assert link.revoke(at=NOW + timedelta(hours=2), by=Actor("staff-2", "Other")) is None
     assert link.revoked_at == NOW + timedelta(hours=1)
     assert link.revoked_by == STAFF
 

@@ -6,7 +6,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict
 
 from services.billing.domain import VatTerms
-from shared.db import Actor
+from shared.actors import Actor
 
 
 class In(BaseModel):

@@ -1,0 +1,102 @@
+"""Scheduling: each deposit and billing fact with a document becomes a render job for one version,
+in the transaction that records the fact as applied."""
+
+from datetime import datetime
+from uuid import uuid4
+
+from services.documents.adapters.uow import DocumentsUnitOfWork
+from services.documents.domain import (
+    DOCUMENT_OF_EVENT,
+    VOID_VERSION,
+    DepositReturnFacts,
+    DocumentFacts,
+    InvoiceFacts,
+    OriginalDocumentMissing,
+    PaymentVersionTaken,
+    RenderJob,
+    invoice_with_payment,
+    voided_return_facts,
+)
+from shared.context import Trace
+from shared.contracts.billing import PaymentRecorded
+from shared.contracts.deposits import DepositReturnVoided
+from shared.contracts.documents import DocumentKind, document_id
+from shared.contracts.envelope import EventContext, EventPayload
+
+
+async def schedule_render(
+    *,
+    uow: DocumentsUnitOfWork,
+    tenant_id: str,
+    branch_id: str | None,
+    facts: DocumentFacts,
+    version: int,
+    now: datetime,
+) -> bool:
+    """One render job per document version, however often the fact is delivered."""
+    job = RenderJob.new(
+        id=uuid4(),
+        tenant_id=tenant_id,
+        branch_id=branch_id,
+        facts=facts,
+        version=version,
+        now=now,
+        trace=Trace.current(),
+    )
+    await uow.documents.ensure(job)
+    added = await uow.jobs.add(job)
+    if added:
+        uow.wake_renderers()
+    return added
+
+
+async def schedule_document(*, uow: DocumentsUnitOfWork, event: EventContext, fact: EventPayload) -> None:
+    """Version 1 of the document the fact issues (`DOCUMENT_OF_EVENT`), with the facts it states."""
+    await schedule_render(
+        uow=uow,
+        tenant_id=event.tenant_id,
+        branch_id=event.branch_id,
+        facts=DOCUMENT_OF_EVENT[type(fact)](fact),
+        version=1,
+        now=event.now,
+    )
+
+
+async def schedule_void(*, uow: DocumentsUnitOfWork, event: EventContext, fact: DepositReturnVoided) -> None:
+    """The voided return's DEPRR again, same number and date, as version 2 marked void."""
+    receipt_id = document_id(event.tenant_id, DocumentKind.DEPOSIT_RETURN_RECEIPT, fact.receipt_number)
+    original = await uow.jobs.of_version(receipt_id, 1)
+    if original is None or not isinstance(original.facts, DepositReturnFacts):
+        raise OriginalDocumentMissing(f"{fact.receipt_number} was never scheduled; cannot void it")
+    await schedule_render(
+        uow=uow,
+        tenant_id=event.tenant_id,
+        branch_id=event.branch_id,
+        facts=voided_return_facts(original.facts, fact),
+        version=VOID_VERSION,
+        now=event.now,
+    )
+
+
+async def schedule_invoice_payment(
+    *, uow: DocumentsUnitOfWork, event: EventContext, fact: PaymentRecorded
+) -> None:
+    """The invoice again as its next version, with this payment and the balance after it. Versions
+    follow the payments in billing's order; a payment the invoice already shows schedules nothing."""
+    invoice_id = document_id(event.tenant_id, DocumentKind.INVOICE, fact.invoice_number)
+    latest = await uow.jobs.latest_of(invoice_id)
+    if latest is None or not isinstance(latest.facts, InvoiceFacts):
+        raise OriginalDocumentMissing(f"{fact.invoice_number} was never scheduled; cannot add a payment")
+    if latest.facts.has_payment(fact.payment_id):
+        return
+    facts = invoice_with_payment(latest.facts, fact)
+    added = await schedule_render(
+        uow=uow,
+        tenant_id=event.tenant_id,
+        branch_id=event.branch_id,
+        facts=facts,
+        version=facts.version,
+        now=event.now,
+    )
+    if not added:
+        raise PaymentVersionTaken(f"version {facts.version} of {fact.invoice_number} was taken meanwhile")

@@ -1,0 +1,128 @@
+"""Documents use cases with an in-memory unit of work: which document versions each event schedules
+(through the consumer's table), and that a rendered or given-up version is announced about its
+document, once."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from services.documents import use_cases
+from services.documents.domain import RenderJob, RetryPolicy, StoredFile
+from services.documents.entrypoints.events import HANDLERS
+from shared.actors import SYSTEM
+from shared.contracts.documents import DocumentKind, DocumentRendered, DocumentRenderFailed, document_id
+from shared.contracts.envelope import EventContext, EventPayload, Subject
+from tests.unit.documents import factories
+from tests.unit.documents.fakes import FakeDocumentsUnitOfWork
+
+NOW = datetime(2026, 3, 25, 3, tzinfo=UTC)
+TENANT = "t-1"
+POLICY = RetryPolicy(max_attempts=2, initial_delay=timedelta(seconds=1), max_delay=timedelta(seconds=4))
+FILES = [StoredFile("th", "k/v1-th.pdf", "aa", 1), StoredFile("en", "k/v1-en.pdf", "bb", 1)]
+
+
+async def _apply(uow: FakeDocumentsUnitOfWork, fact: EventPayload) -> None:
+    """As the consumer applies an event: each use case of its row in the table, in order."""
+    event = EventContext(
+        id=uuid4(),
+        type=fact.event_type,
+        tenant_id=TENANT,
+        branch_id="bkk",
+        subject="s",
+        time=NOW,
+        correlation_id="c",
+        causation_id=None,
+        now=NOW,
+    )
+    row: Any = HANDLERS[type(fact)]
+    for use_case in row if isinstance(row, tuple) else (row,):
+        await use_case(uow=uow, event=event, fact=fact)
+
+
+def _scheduled(uow: FakeDocumentsUnitOfWork) -> list[tuple[DocumentKind, str, int]]:
+    return sorted((j.kind, j.number, j.version) for j in uow.jobs.rows.values())
+
+
+async def _claimed_job(uow: FakeDocumentsUnitOfWork) -> RenderJob:
+    facts = factories.deposit_return()
+    await use_cases.schedule_render(
+        uow=uow, tenant_id=TENANT, branch_id="bkk", facts=facts, version=1, now=NOW
+    )
+    job = await uow.jobs.of_version(document_id(TENANT, facts.kind, facts.number), 1)
+    assert job is not None
+    job.claim(token=uuid4(), now=NOW, lease=timedelta(seconds=15))
+    await uow.jobs.save(job)
+    return job
+
+
+async def test_a_sent_invoice_schedules_its_version_1_and_wakes_the_renderers() -> None:
+    uow = FakeDocumentsUnitOfWork()
+    invoice = factories.invoice_sent()
+
+    await _apply(uow, invoice)
+
+    assert _scheduled(uow) == [(DocumentKind.INVOICE, invoice.number, 1)]
+    assert uow.renderers_woken
+
+
+async def test_a_payment_schedules_its_receipt_and_the_invoice_s_next_version_once() -> None:
+    uow = FakeDocumentsUnitOfWork()
+    invoice = factories.invoice_sent()
+    payment = factories.payment_recorded(invoice)
+    await _apply(uow, invoice)
+
+    await _apply(uow, payment)
+    await _apply(uow, payment)  # redelivered under a new event id
+
+    assert _scheduled(uow) == sorted(
+        [
+            (DocumentKind.INVOICE, invoice.number, 1),
+            (DocumentKind.INVOICE, invoice.number, 2),
+            (DocumentKind.RECEIPT, payment.receipt_number, 1),
+        ]
+    )
+
+
+async def test_a_rendered_version_is_announced_once_about_its_document() -> None:
+    uow = FakeDocumentsUnitOfWork()
+    job = await _claimed_job(uow)
+    assert job.claim_token is not None
+
+    completions = [
+        await use_cases.complete_job(
+            uow=uow,
+            job_id=job.id,
+            claim_token=job.claim_token,
+            files=FILES,
+            timezone="Asia/Bangkok",
+            render_ms=10,
+            now=NOW,
+        )
+        for _ in range(2)
+    ]
+
+    assert completions == [True, False]
+    (recorded,) = uow.recorded
+    assert isinstance(recorded.fact, DocumentRendered)
+    assert (recorded.fact.number, recorded.fact.version) == (job.number, 1)
+    receipt_id = document_id(TENANT, DocumentKind.DEPOSIT_RETURN_RECEIPT, job.number)
+    assert recorded.about == Subject("document", receipt_id, TENANT, "bkk")
+    assert (recorded.actor, recorded.at) == (SYSTEM, NOW)
+
+
+async def test_a_job_given_up_announces_its_failure_about_its_document() -> None:
+    uow = FakeDocumentsUnitOfWork()
+    job = await _claimed_job(uow)
+    assert job.claim_token is not None
+    job.attempts = POLICY.max_attempts
+    await uow.jobs.save(job)
+
+    gave_up = await use_cases.fail_job(
+        uow=uow, job_id=job.id, claim_token=job.claim_token, error="boom", now=NOW, policy=POLICY
+    )
+
+    assert gave_up is True
+    (recorded,) = uow.recorded
+    assert isinstance(recorded.fact, DocumentRenderFailed)
+    assert (recorded.fact.attempts, recorded.fact.error) == (POLICY.max_attempts, "boom")
+    assert recorded.about == job.subject
