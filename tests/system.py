@@ -277,10 +277,11 @@ class System:
         assert response.status_code == 201, response.text
         return dict(response.json()["returns"][-1])
 
-    async def draft_invoice(
+    async def create_invoice(
         self, customer: Customer, lines: list[dict[str, Any]] | None = None, **body: Any
-    ) -> dict[str, Any]:
-        """A draft invoice, once billing has heard of the customer (and the job, if one is named)."""
+    ) -> httpx.Response:
+        """Billing's answer to a new invoice, once billing has heard of the customer and of the job
+        if one is named: customers and jobs arrive on different topics, in any order."""
 
         async def create() -> httpx.Response | None:
             response = await self.command(
@@ -302,7 +303,13 @@ class System:
                 return None
             return response
 
-        created = await eventually(create)
+        return await eventually(create)
+
+    async def draft_invoice(
+        self, customer: Customer, lines: list[dict[str, Any]] | None = None, **body: Any
+    ) -> dict[str, Any]:
+        """A draft invoice, once billing has heard of the customer (and the job, if one is named)."""
+        created = await self.create_invoice(customer, lines, **body)
         assert created.status_code == 201, created.text
         return dict(created.json())
 
