@@ -1,6 +1,7 @@
 """The running system for end-to-end tests: every service a separate process on the real
 PostgreSQL and broker, an SMTP sink, and clients that act like staff, upstream and customers."""
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ from uuid import uuid4
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from mudjam.mailsink import MailSink
@@ -52,6 +53,12 @@ _RENDER_JOBS_OF_TENANT = text("SELECT count(*) FROM render_jobs WHERE tenant_id 
 
 _QUEUED_RENDERS_OF_TENANT = text(
     "DELETE FROM render_jobs WHERE tenant_id = :tenant_id AND status = 'pending'"
+)
+
+# Every service keeps its own slice of the upstream tenants and customers, in tables of these names.
+_TENANT_APPLIED = text("SELECT 1 FROM tenants WHERE tenant_id = :tenant_id")
+_CUSTOMER_APPLIED = text(
+    "SELECT 1 FROM customers WHERE tenant_id = :tenant_id AND customer_id = :customer_id"
 )
 
 
@@ -197,10 +204,36 @@ class System:
         path = f"/v1/documents/{document_id(tenant_id, kind, number)}/file"
         return await self.get("documents", path, tenant_id, language=language, **params)
 
+    async def applied_everywhere(self, what: str, query: TextClause, params: dict[str, str]) -> None:
+        """Waits until every running service has applied an upstream fact (a business's settings, a
+        customer). Upstream topics have no order between them, and a service that acts before it has
+        heard of the business uses defaults (payment terms, VAT rounding, no staff emails, no
+        business name); in production the operations system publishes these long before any staff
+        action, so tests start from the same world."""
+        await asyncio.gather(
+            *(self._applied_by(service, what, query, params) for service in list(self.stack.processes))
+        )
+
+    async def _applied_by(self, service: str, what: str, query: TextClause, params: dict[str, str]) -> None:
+        engine = create_async_engine(self.stack.database_url(service))
+        try:
+
+            async def applied() -> bool:
+                async with engine.connect() as conn:
+                    row = await conn.scalar(query, params)
+                assert row is not None, f"{service} has not applied {what} yet"
+                return True
+
+            await eventually(applied, interval_s=0.05)
+        finally:
+            await engine.dispose()
+
     async def new_tenant(self, **overrides: Any) -> str:
+        """A business of the test's own, once every service has its settings."""
         tenant_id = f"t-{uuid4().hex[:10]}"
         async with self.ops() as ops:
             await ops.tenant(tenant_id, **{**DEMO_TENANT_SETTINGS, **overrides})
+        await self.applied_everywhere(f"tenant {tenant_id}", _TENANT_APPLIED, {"tenant_id": tenant_id})
         return tenant_id
 
     async def new_customer(self, tenant_id: str, *, language: str = "en", **fields: Any) -> Customer:
@@ -211,6 +244,11 @@ class System:
             await ops.customer(
                 tenant_id, customer_id, name=name, email=email, preferred_language=language, **fields
             )
+        await self.applied_everywhere(
+            f"customer {customer_id}",
+            _CUSTOMER_APPLIED,
+            {"tenant_id": tenant_id, "customer_id": customer_id},
+        )
         return Customer(tenant_id, customer_id, name, email, language)
 
     async def command(
