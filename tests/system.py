@@ -3,6 +3,7 @@ PostgreSQL and broker, an SMTP sink, and clients that act like staff, upstream a
 
 import asyncio
 import contextlib
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -142,6 +143,29 @@ class System:
         finally:
             await reader.stop()
         return events
+
+    async def consumed(self, service: str, topic: str) -> None:
+        """Waits until the service's consumer has taken in everything published on the topic so far:
+        its group has committed up to the current end of every partition (it commits an offset only
+        once the event is applied, or found applied before)."""
+        group = importlib.import_module(f"services.{service}.bootstrap").CONSUMER_GROUP
+        probe = AIOKafkaConsumer(
+            bootstrap_servers=self.stack.kafka_bootstrap, group_id=group, enable_auto_commit=False
+        )
+        await probe.start()
+        try:
+            partitions = await topic_partitions(probe, [topic])
+            ends = await probe.end_offsets(partitions)
+
+            async def caught_up() -> bool:
+                for partition in partitions:
+                    committed = await probe.committed(partition) or 0
+                    assert committed >= ends[partition], f"{group} is at {committed} of {ends[partition]}"
+                return True
+
+            await eventually(caught_up, timeout_s=60, interval_s=0.2)
+        finally:
+            await probe.stop()
 
     async def renders_settled(self, timeout_s: float = 300) -> None:
         """Waits until the documents service has no render job due or in progress."""
