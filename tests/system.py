@@ -1,7 +1,9 @@
 """The running system for end-to-end tests: every service a separate process on the real
 PostgreSQL and broker, an SMTP sink, and clients that act like staff, upstream and customers."""
 
+import asyncio
 import contextlib
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,7 +15,7 @@ from uuid import uuid4
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from mudjam.mailsink import MailSink
@@ -52,6 +54,12 @@ _RENDER_JOBS_OF_TENANT = text("SELECT count(*) FROM render_jobs WHERE tenant_id 
 
 _QUEUED_RENDERS_OF_TENANT = text(
     "DELETE FROM render_jobs WHERE tenant_id = :tenant_id AND status = 'pending'"
+)
+
+# Every service keeps its own slice of the upstream tenants and customers, in tables of these names.
+_TENANT_APPLIED = text("SELECT 1 FROM tenants WHERE tenant_id = :tenant_id")
+_CUSTOMER_APPLIED = text(
+    "SELECT 1 FROM customers WHERE tenant_id = :tenant_id AND customer_id = :customer_id"
 )
 
 
@@ -136,6 +144,29 @@ class System:
             await reader.stop()
         return events
 
+    async def consumed(self, service: str, topic: str) -> None:
+        """Waits until the service's consumer has taken in everything published on the topic so far:
+        its group has committed up to the current end of every partition (it commits an offset only
+        once the event is applied, or found applied before)."""
+        group = importlib.import_module(f"services.{service}.bootstrap").CONSUMER_GROUP
+        probe = AIOKafkaConsumer(
+            bootstrap_servers=self.stack.kafka_bootstrap, group_id=group, enable_auto_commit=False
+        )
+        await probe.start()
+        try:
+            partitions = await topic_partitions(probe, [topic])
+            ends = await probe.end_offsets(partitions)
+
+            async def caught_up() -> bool:
+                for partition in partitions:
+                    committed = await probe.committed(partition) or 0
+                    assert committed >= ends[partition], f"{group} is at {committed} of {ends[partition]}"
+                return True
+
+            await eventually(caught_up, timeout_s=60, interval_s=0.2)
+        finally:
+            await probe.stop()
+
     async def renders_settled(self, timeout_s: float = 300) -> None:
         """Waits until the documents service has no render job due or in progress."""
         if "documents" not in self.stack.processes:
@@ -197,10 +228,36 @@ class System:
         path = f"/v1/documents/{document_id(tenant_id, kind, number)}/file"
         return await self.get("documents", path, tenant_id, language=language, **params)
 
+    async def applied_everywhere(self, what: str, query: TextClause, params: dict[str, str]) -> None:
+        """Waits until every running service has applied an upstream fact (a business's settings, a
+        customer). Upstream topics have no order between them, and a service that acts before it has
+        heard of the business uses defaults (payment terms, VAT rounding, no staff emails, no
+        business name); in production the operations system publishes these long before any staff
+        action, so tests start from the same world."""
+        await asyncio.gather(
+            *(self._applied_by(service, what, query, params) for service in list(self.stack.processes))
+        )
+
+    async def _applied_by(self, service: str, what: str, query: TextClause, params: dict[str, str]) -> None:
+        engine = create_async_engine(self.stack.database_url(service))
+        try:
+
+            async def applied() -> bool:
+                async with engine.connect() as conn:
+                    row = await conn.scalar(query, params)
+                assert row is not None, f"{service} has not applied {what} yet"
+                return True
+
+            await eventually(applied, interval_s=0.05)
+        finally:
+            await engine.dispose()
+
     async def new_tenant(self, **overrides: Any) -> str:
+        """A business of the test's own, once every service has its settings."""
         tenant_id = f"t-{uuid4().hex[:10]}"
         async with self.ops() as ops:
             await ops.tenant(tenant_id, **{**DEMO_TENANT_SETTINGS, **overrides})
+        await self.applied_everywhere(f"tenant {tenant_id}", _TENANT_APPLIED, {"tenant_id": tenant_id})
         return tenant_id
 
     async def new_customer(self, tenant_id: str, *, language: str = "en", **fields: Any) -> Customer:
@@ -211,6 +268,11 @@ class System:
             await ops.customer(
                 tenant_id, customer_id, name=name, email=email, preferred_language=language, **fields
             )
+        await self.applied_everywhere(
+            f"customer {customer_id}",
+            _CUSTOMER_APPLIED,
+            {"tenant_id": tenant_id, "customer_id": customer_id},
+        )
         return Customer(tenant_id, customer_id, name, email, language)
 
     async def command(
@@ -277,10 +339,11 @@ class System:
         assert response.status_code == 201, response.text
         return dict(response.json()["returns"][-1])
 
-    async def draft_invoice(
+    async def create_invoice(
         self, customer: Customer, lines: list[dict[str, Any]] | None = None, **body: Any
-    ) -> dict[str, Any]:
-        """A draft invoice, once billing has heard of the customer (and the job, if one is named)."""
+    ) -> httpx.Response:
+        """Billing's answer to a new invoice, once billing has heard of the customer and of the job
+        if one is named: customers and jobs arrive on different topics, in any order."""
 
         async def create() -> httpx.Response | None:
             response = await self.command(
@@ -302,7 +365,13 @@ class System:
                 return None
             return response
 
-        created = await eventually(create)
+        return await eventually(create)
+
+    async def draft_invoice(
+        self, customer: Customer, lines: list[dict[str, Any]] | None = None, **body: Any
+    ) -> dict[str, Any]:
+        """A draft invoice, once billing has heard of the customer (and the job, if one is named)."""
+        created = await self.create_invoice(customer, lines, **body)
         assert created.status_code == 201, created.text
         return dict(created.json())
 

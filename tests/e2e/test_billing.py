@@ -585,24 +585,9 @@ async def test_a_damage_invoice_needs_a_deposit_forfeited_on_its_job(system: Sys
     job_id = await job_published(system, customer, stage="closed")
     deposit = await _deposit_on_job(system, customer, job_id, "20000")
 
-    async def create() -> httpx.Response | None:
-        response = await system.command(
-            "POST",
-            "billing",
-            "/v1/invoices",
-            tenant_id,
-            {
-                "customer_id": customer.customer_id,
-                "branch_id": "bkk",
-                "job_id": job_id,
-                "kind": "damage",
-                "related_deposit_id": deposit["id"],
-                "lines": [EXCAVATOR_LINE],
-            },
-        )
-        return None if response.json().get("error", {}).get("code") == "unknown_job" else response
-
-    held_not_forfeited = await eventually(create)
+    held_not_forfeited = await system.create_invoice(
+        customer, job_id=job_id, kind="damage", related_deposit_id=deposit["id"]
+    )
 
     assert held_not_forfeited.status_code == 422
     assert held_not_forfeited.json()["error"]["field"] == "related_deposit_id"

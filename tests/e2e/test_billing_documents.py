@@ -20,7 +20,7 @@ from PIL import Image
 
 from shared.contracts import billing
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
-from shared.contracts.catalogue import DOCUMENTS
+from shared.contracts.catalogue import BILLING, DOCUMENTS
 from shared.contracts.deposits import CollectionMethod, StaffRef
 from shared.contracts.documents import DocumentKind
 from shared.contracts.envelope import EventPayload
@@ -522,6 +522,7 @@ async def test_a_redelivered_payment_adds_no_version_and_every_version_is_announ
     system: System, scenario: Billing
 ) -> None:
     await publish(system, scenario.tenant_id, (scenario.payments[0], scenario.invoice.invoice_id))
+    await system.consumed("documents", BILLING.name)  # else a version it would add is not rendered yet
     await system.renders_settled()
 
     document = await system.rendered_document(

@@ -13,6 +13,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from shared.contracts.catalogue import DOCUMENTS, TOPICS
+from shared.contracts.documents import DocumentKind
 from tests.helpers import eventually, visible
 from tests.system import Customer, System, topic_partitions
 
@@ -94,6 +95,11 @@ async def rendered_announcements(system: System, tenant_id: str) -> Counter[tupl
 async def returned_deposits(system: System, customer: Customer, count: int) -> list[str]:
     """Returns `count` held deposits at once; the DEPRR numbers issued."""
     deposits = [await system.held_deposit(customer, Decimal("1000")) for _ in range(count)]
+    return await returned_at_once(system, customer, deposits)
+
+
+async def returned_at_once(system: System, customer: Customer, deposits: list[dict[str, Any]]) -> list[str]:
+    """Returns the held deposits at once; the DEPRR numbers issued."""
     responses = await asyncio.gather(
         *(
             system.command("POST", "deposits", f"/v1/deposits/{d['id']}/returns", customer.tenant_id, PARTIAL)
@@ -171,7 +177,14 @@ async def test_replaying_every_topic_from_the_beginning_changes_nothing(system: 
 async def test_documents_killed_mid_render_renders_every_document_exactly_once(system: System) -> None:
     tenant_id = await system.new_tenant()
     customer = await system.new_customer(tenant_id)
-    numbers = await returned_deposits(system, customer, 12)
+    deposits = [await system.held_deposit(customer, Decimal("1000")) for _ in range(12)]
+    # Each deposit's request and receipt render first; once they are done, the returns' DEPRRs are
+    # all that is queued (24 renders ahead of them take longer than the wait below on a busy machine).
+    for deposit in deposits:
+        await system.rendered_document(tenant_id, DocumentKind.DEPOSIT_REQUEST, deposit["number"])
+        receipt = deposit["collections"][0]["receipt_number"]
+        await system.rendered_document(tenant_id, DocumentKind.DEPOSIT_RECEIPT, receipt)
+    numbers = await returned_at_once(system, customer, deposits)
 
     async def some_rendered() -> bool:
         done = await rendered_announcements(system, tenant_id)

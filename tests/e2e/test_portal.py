@@ -466,6 +466,8 @@ async def test_internal_fields_and_other_customers_never_reach_the_portal(system
     neighbour_deposit = await system.held_deposit(neighbour, Decimal("7777"))
     client = await system.portal_session(customer)
     await shows(client, "/jobs/job-secret", "Plate compactor × 2", "To pay ฿3,000.00")
+    # The neighbour's job and deposit are in the portal too: they are kept from this customer, not absent.
+    await shows(await system.portal_session(neighbour), "/", "JOB-2026-0501", "Held ฿7,777.00")
 
     secrets = [
         "ASSET-SECRET-77",

@@ -37,6 +37,12 @@ async def test_a_customer_on_a_phone_reads_their_deposit_switches_to_thai_and_op
     customer = await system.new_customer(tenant_id, language="en", name="Somchai Jaidee")
     deposit = await system.held_deposit(customer, Decimal("20000"))
     returned = await partial_return(system, customer, deposit, "15000", "cracked filter")
+    # The browser loads each page once (no JavaScript): the portal must have the return first.
+    await shows(
+        await system.portal_session(customer),
+        "/",
+        "Returned ฿15,000.00 · Retained ฿5,000.00 (cracked filter)",
+    )
     link = (await system.portal_link(customer))["url"]
 
     async with async_playwright() as playwright:
