@@ -2,12 +2,16 @@
 
 import argparse
 import asyncio
+import gc
 import json
+import logging
 import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from shared.auth import issue_token
 from shared.settings import AuthSettings, KafkaSettings
@@ -40,10 +44,30 @@ def dev_token(args: argparse.Namespace) -> None:
     )
 
 
-async def _ops(args: argparse.Namespace) -> None:
-    from mudjam.ops import OpsPublisher
+def _one_line(error: Exception) -> str:
+    """An error as one line: a validation error names each field at fault."""
+    if isinstance(error, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'data'}: {e['msg']}" for e in error.errors())
+    if isinstance(error, json.JSONDecodeError):
+        return f"not JSON: {error}"
+    if isinstance(error, OSError):
+        return f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")
+    return " ".join(str(error).split()) or type(error).__name__
 
-    async with OpsPublisher(args.bootstrap) as ops:
+
+UPLOADING = frozenset({"quote-signed", "delivery-manifest"})
+
+
+async def _ops(args: argparse.Namespace, pdf: bytes) -> None:
+    from mudjam.ops import OpsPublisher, OpsToolSettings
+
+    settings = OpsToolSettings()
+    publisher = OpsPublisher(
+        args.bootstrap,
+        documents_url=settings.urls.documents_url,
+        token_for=settings.token_for(args.token) if args.ops_command in UPLOADING else None,
+    )
+    async with publisher as ops:
         match args.ops_command:
             case "tenant":
                 envelope = await ops.tenant(args.tenant, **_json_arg(args.settings))
@@ -69,6 +93,31 @@ async def _ops(args: argparse.Namespace) -> None:
                     deposit=Decimal(args.deposit),
                     job_id=args.job,
                 )
+            case "quote-signed":
+                envelope = await ops.quote_signed(
+                    args.tenant,
+                    quote_id=args.quote,
+                    customer_id=args.customer,
+                    job_id=args.job,
+                    pdf=pdf,
+                    quote_number=args.number,
+                    branch_id=args.branch,
+                )
+            case "delivery-manifest":
+                envelope = await ops.delivery_manifest_signed(
+                    args.tenant,
+                    job_id=args.job,
+                    customer_id=args.customer,
+                    pdf=pdf,
+                    manifest_number=args.number,
+                    branch_id=args.branch,
+                )
+            case "job-report":
+                envelope = await ops.job_report(
+                    args.tenant, job_id=args.job, customer_id=args.customer, report=_json_arg(args.data)
+                )
+            case "inspection":
+                envelope = await ops.inspection(args.tenant, job_id=args.job, inspection=_json_arg(args.data))
             case "job":
                 envelope = await ops.job(
                     args.tenant,
@@ -92,11 +141,41 @@ async def _ops(args: argparse.Namespace) -> None:
     print(json.dumps({"published": envelope.type, "id": str(envelope.id), "subject": envelope.subject}))
 
 
+def run_ops(args: argparse.Namespace) -> None:
+    """Runs one ops command; any failure is one line on stderr and exit status 1, no traceback."""
+    # The Kafka client logs its retries, and complains when a client that never connected is
+    # collected; the one line below says it all.
+    noisy = [logging.getLogger(name) for name in ("aiokafka", "asyncio", "faststream")]
+    levels = [logger.level for logger in noisy]
+    for logger in noisy:
+        logger.setLevel(logging.CRITICAL)
+    failure = None
+    try:
+        pdf = Path(args.pdf).read_bytes() if args.ops_command in UPLOADING else b""
+        asyncio.run(_ops(args, pdf))
+    except Exception as error:
+        failure = f"mudjam ops {args.ops_command}: {_one_line(error)}"
+    gc.collect()
+    for logger, level in zip(noisy, levels, strict=True):
+        logger.setLevel(level)
+    if failure:
+        print(failure, file=sys.stderr)
+        sys.exit(1)
+
+
 def asyncapi(args: argparse.Namespace) -> None:
     from mudjam.contracts import catalogue_asyncapi
 
     spec = catalogue_asyncapi()
     print(spec.to_yaml() if args.format == "yaml" else spec.to_json())
+
+
+def _token_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--token",
+        help="the operations system's bearer token for documents (default MUDJAM_OPS_TOKEN; in dev, "
+        "one signed with the dev auth settings)",
+    )
 
 
 def _ops_parser(sub: Any) -> None:
@@ -144,6 +223,49 @@ def _ops_parser(sub: Any) -> None:
     job.add_argument("--equipment", action="append", default=[], help="ASSET_ID:English name:Thai name")
     job.add_argument("--internal-notes", default="")
 
+    signed = ops_sub.add_parser(
+        "quote-signed", help="quote.signed.v1: uploads the signed PDF, then publishes"
+    )
+    signed.add_argument("--tenant", required=True)
+    signed.add_argument("--quote", required=True, help="the quote id")
+    signed.add_argument("--customer", required=True)
+    signed.add_argument("--job", required=True)
+    signed.add_argument("--pdf", required=True, help="the signed file, uploaded as it is")
+    signed.add_argument("--number", help="the quote number (default: the quote id)")
+    signed.add_argument("--branch")
+    _token_argument(signed)
+
+    manifest = ops_sub.add_parser(
+        "delivery-manifest", help="delivery_manifest.signed.v1: uploads the signed PDF, publishes"
+    )
+    manifest.add_argument("--tenant", required=True)
+    manifest.add_argument("--job", required=True)
+    manifest.add_argument("--customer", required=True)
+    manifest.add_argument("--pdf", required=True, help="the signed file, uploaded as it is")
+    manifest.add_argument("--number", help="the manifest number (default: DM-<job>)")
+    manifest.add_argument("--branch")
+    _token_argument(manifest)
+
+    report = ops_sub.add_parser("job-report", help="job_report.published.v1 (the AI job report)")
+    report.add_argument("--tenant", required=True)
+    report.add_argument("--job", required=True)
+    report.add_argument("--customer", required=True)
+    report.add_argument(
+        "--data",
+        required=True,
+        help="JSON or @file.json: customer_summary {en, th}, sections, internal_recommendations; "
+        "report_id and report_number default from the job",
+    )
+
+    inspection = ops_sub.add_parser("inspection", help="inspection.completed.v1")
+    inspection.add_argument("--tenant", required=True)
+    inspection.add_argument("--job", required=True)
+    inspection.add_argument(
+        "--data",
+        required=True,
+        help="JSON or @file.json: damage_estimates [{description, amount}], conditions",
+    )
+
     publish = ops_sub.add_parser("publish", help="any catalogued event type from JSON")
     publish.add_argument("--tenant", required=True)
     publish.add_argument("--type", required=True)
@@ -185,6 +307,6 @@ def main(argv: list[str] | None = None) -> None:
         case "dev-token":
             dev_token(args)
         case "ops":
-            asyncio.run(_ops(args))
+            run_ops(args)
         case "asyncapi":
             asyncapi(args)

@@ -11,6 +11,7 @@ import httpx
 from mudjam.ops import OpsPublisher
 from shared.auth import issue_token
 from shared.clock import BANGKOK
+from shared.contracts import upstream
 from shared.settings import AuthSettings
 
 TENANT = "demo"
@@ -57,9 +58,26 @@ JOBS = [
     ("J-2000", "acme", "on_site", -1, 30, "Q-3000", "30000"),
     ("J-2001", "acme", "closed", -30, -10, "Q-3001", "15000"),
     ("J-2002", "acme", "closed", -40, -12, "Q-3002", "50000"),
-    ("J-2003", "acme", "on_site", -5, 5, "Q-3003", "8000"),
+    ("J-2003", "acme", "closed", -10, -2, "Q-3003", "8000"),
     ("J-2004", "acme", "closed", -30, -14, "Q-3004", "12000"),
 ]
+# What the inspection found when the equipment came back: staff see it on the deposit they return.
+INSPECTIONS: dict[str, dict[str, Any]] = {
+    "J-1000": {
+        "conditions": [
+            {"item": "Diesel generator 20 kVA", "condition": "good"},
+            {"item": "Water pump 3 inch", "condition": "damaged", "notes": "Filter housing cracked"},
+        ],
+        "damage_estimates": [{"description": "Replacement filter housing", "amount": "5000"}],
+    },
+    "J-2002": {
+        "conditions": [
+            {"item": "Diesel generator 20 kVA", "condition": "seized", "notes": "Run without oil"},
+            {"item": "Water pump 3 inch", "condition": "good"},
+        ],
+        "damage_estimates": [{"description": "Engine rebuild", "amount": "85000"}],
+    },
+}
 EQUIPMENT = [
     {"asset_id": "GEN-0042", "name_en": "Diesel generator 20 kVA", "name_th": "เครื่องปั่นไฟดีเซล 20 kVA"},
     {"asset_id": "PMP-0007", "name_en": "Water pump 3 inch", "name_th": "ปั๊มน้ำ 3 นิ้ว"},
@@ -86,8 +104,9 @@ DAMAGE_LINES = [
         "rate": "35000",
     }
 ]
-# Refusals until the events that introduce the customer, job or forfeit reach the service.
-NOT_YET_HEARD = {"unknown_customer", "unknown_job", "damage_basis_invalid"}
+# Refusals until the events that introduce the customer, job or forfeit, or close the job, reach the
+# service.
+NOT_YET_HEARD = {"unknown_customer", "unknown_job", "damage_basis_invalid", "job_not_closed"}
 
 
 class DemoSeeder:
@@ -112,7 +131,10 @@ class DemoSeeder:
         """A staff command, retried while the service has not yet heard the events it refers to."""
         for _ in range(150):
             response = await self.http.post(url, json=body, headers={"Idempotency-Key": uuid4().hex})
-            if response.status_code != 422 or response.json()["error"]["code"] not in NOT_YET_HEARD:
+            if (
+                response.status_code not in {409, 422}
+                or response.json()["error"]["code"] not in NOT_YET_HEARD
+            ):
                 break
             await asyncio.sleep(0.2)
         response.raise_for_status()
@@ -148,6 +170,7 @@ class DemoSeeder:
         return await self._command(f"{self.deposits_url}/v1/deposits/{deposit_id}/collections", body)
 
     async def _return(self, deposit_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A return, once deposits has heard that the deposit's job closed."""
         return await self._command(f"{self.deposits_url}/v1/deposits/{deposit_id}/returns", body)
 
     async def seed(self) -> None:
@@ -179,6 +202,16 @@ class DemoSeeder:
                     internal_notes="Internal: generator GEN-0042 has a weak battery",
                     closed_at=datetime.combine(end, time(17), BANGKOK) if stage == "closed" else None,
                 )
+                if job_id in INSPECTIONS:
+                    inspected = upstream.InspectionCompleted.model_validate(
+                        {
+                            "inspection_id": f"INSP-{job_id}",
+                            "job_id": job_id,
+                            "inspected_at": datetime.combine(end, time(16), BANGKOK),
+                            **INSPECTIONS[job_id],
+                        }
+                    )
+                    await ops.publish(inspected, tenant_id=TENANT, subject=job_id, branch_id="bkk")
         forfeited = await self._deposit_states()
         await self._billing_states(forfeited)
 

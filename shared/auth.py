@@ -16,6 +16,7 @@ class Role:
     STAFF = "staff"  # read, collect and return deposits, issue portal links
     MANAGER = "manager"  # also void returns and revoke portal links
     SERVICE = "service"  # another Mudjam service calling an internal endpoint
+    OPERATIONS = "operations"  # the rental business's operations system (uploads signed documents)
 
 
 class InvalidToken(Exception):

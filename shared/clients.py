@@ -1,8 +1,12 @@
-"""HTTP client for the documents service, used by services that show or send a customer's PDFs.
+"""HTTP client for the documents service, used by services that show or send a customer's PDFs:
+one PDF, one page of it as an image, a zip of chosen documents, or a customer's whole bundle as a
+stream.
 
 The transport is injectable (httpx.MockTransport in unit tests)."""
 
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import httpx
@@ -13,6 +17,39 @@ from shared.settings import AuthSettings
 
 class DocumentNotAvailable(Exception):
     pass
+
+
+# What a page image's answer carries for the browser's cache, passed on as documents sent it.
+CACHE_HEADERS = ("etag", "cache-control", "last-modified", "expires")
+
+
+@dataclass(frozen=True)
+class PageImage:
+    status_code: int  # 200, or 304 when the caller's copy (If-None-Match) is still current
+    content: bytes
+    cache_headers: dict[str, str]
+
+
+class DocumentStream:
+    """An answer from documents still arriving: its bytes as they come, so a zip of any size passes
+    through in constant memory. Iterate `chunks()` once, or `aclose()` it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self._response.headers
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_bytes():
+                yield chunk
+        finally:
+            await self._response.aclose()
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
 
 
 class DocumentsClient:
@@ -79,3 +116,66 @@ class DocumentsClient:
         )
         response.raise_for_status()
         return response.content
+
+    async def page_png(
+        self,
+        *,
+        tenant_id: str,
+        customer_id: str,
+        document_id: UUID,
+        page: int,
+        language: str,
+        version: int | None = None,
+        if_none_match: str | None = None,
+    ) -> PageImage:
+        """One page of the customer's document as a PNG (latest version unless one is named), with
+        its cache headers; DocumentNotAvailable if it is not theirs or has no such page."""
+        params: dict[str, str | int] = {"language": language, "customer_id": customer_id}
+        if version is not None:
+            params["version"] = version
+        headers = self._headers(tenant_id)
+        if if_none_match:
+            headers["If-None-Match"] = if_none_match
+        response = await self._http.get(
+            f"/v1/documents/{document_id}/pages/{page}.png", params=params, headers=headers
+        )
+        if response.status_code == 404:
+            raise DocumentNotAvailable(f"{document_id} page {page}")
+        if response.status_code != 304:
+            response.raise_for_status()
+        cache = {name: response.headers[name] for name in CACHE_HEADERS if name in response.headers}
+        return PageImage(response.status_code, response.content, cache)
+
+    async def customer_bundle(
+        self,
+        *,
+        tenant_id: str,
+        customer_id: str,
+        language: str,
+        kinds: Iterable[str] = (),
+        issued_from: date | None = None,
+        issued_to: date | None = None,
+    ) -> DocumentStream:
+        """The customer's latest documents (of those kinds, issued in those dates, when given) as one
+        zip, streamed; DocumentNotAvailable when none match."""
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            ("customer_id", customer_id),
+            ("language", language),
+        ]
+        params += [("kinds", kind) for kind in kinds]
+        if issued_from is not None:
+            params.append(("issued_from", issued_from.isoformat()))
+        if issued_to is not None:
+            params.append(("issued_to", issued_to.isoformat()))
+        request = self._http.build_request(
+            "GET", "/v1/bundles/customer", params=params, headers=self._headers(tenant_id)
+        )
+        response = await self._http.send(request, stream=True)
+        if response.status_code == 404:
+            await response.aclose()
+            raise DocumentNotAvailable(f"no documents of {customer_id}")
+        if response.is_error:
+            await response.aread()
+            await response.aclose()
+            response.raise_for_status()
+        return DocumentStream(response)

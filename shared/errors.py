@@ -30,3 +30,14 @@ class RuleViolation(DomainError):
 
 class PermissionDenied(DomainError):
     code = "forbidden"
+
+
+class TooLarge(DomainError):
+    """The input is over a limit (an upload's size); `field` names it."""
+
+    code = "too_large"
+
+
+class UnprocessableEvent(Exception):
+    """An event that can never be applied as it was sent (it names a file that is not what it claims
+    to be): its consumer dead-letters it at once, with this message, instead of retrying."""

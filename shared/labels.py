@@ -37,6 +37,9 @@ DOCUMENT_KINDS: Labels = {
     "receipt": {"en": "Receipt", "th": "ใบเสร็จรับเงิน"},
     "prepayment_receipt": {"en": "Pre-payment Receipt", "th": "ใบเสร็จรับเงินล่วงหน้า"},
     "tax_invoice": {"en": "Tax Invoice", "th": "ใบกำกับภาษี"},
+    "signed_quote": {"en": "Signed Quote", "th": "ใบเสนอราคาที่ลงนามแล้ว"},
+    "delivery_manifest": {"en": "Delivery Manifest", "th": "ใบส่งมอบอุปกรณ์"},
+    "job_report": {"en": "Job Report", "th": "รายงานสรุปงาน"},
 }
 
 # What the customer sees on an invoice: `overdue` is past the due date with a balance.

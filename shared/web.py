@@ -29,13 +29,13 @@ from shared.clock import Clock
 from shared.context import bound
 from shared.db.stores import IdempotentRequest, StoredResponse
 from shared.db.uow import UnitOfWork
-from shared.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation
+from shared.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation, TooLarge
 from shared.settings import AuthSettings
 
 log = logging.getLogger(__name__)
 CORRELATION_HEADER = "X-Correlation-ID"
 _CORRELATION = re.compile(r"[A-Za-z0-9._:-]{1,100}")  # a caller's id is kept only if it is a plain token
-_STATUS = {NotFound: 404, Conflict: 409, RuleViolation: 422, PermissionDenied: 403}
+_STATUS = {NotFound: 404, Conflict: 409, RuleViolation: 422, PermissionDenied: 403, TooLarge: 413}
 ModelT = TypeVar("ModelT", bound=BaseModel)
 UowT = TypeVar("UowT", bound=UnitOfWork)
 

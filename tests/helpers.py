@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import pypdfium2 as pdfium
 import segno
 import zxingcpp
 from PIL import Image, ImageDraw
@@ -51,6 +52,16 @@ def pdf_text(pdf: bytes) -> str:
     assert pdf.startswith(b"%PDF"), pdf[:100]
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout
     return thai_normalised(text.decode())
+
+
+def pdfium_text(pdf: bytes) -> str:
+    """The PDF's text layer as PDFium (pypdfium2) reads it, page after page. PDFium reads Thai sara
+    am (ำ) as two glyphs, so text compared with it should hold none."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return "\n".join(page.get_textpage().get_text_bounded() for page in document)
+    finally:
+        document.close()
 
 
 def thai_normalised(text: str) -> str:

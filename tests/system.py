@@ -19,7 +19,7 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from mudjam.mailsink import MailSink
-from mudjam.ops import OpsPublisher
+from mudjam.ops import OpsPublisher, operations_token
 from mudjam.stack import Stack
 from shared.auth import issue_token
 from shared.contracts.documents import DocumentKind, document_id
@@ -60,6 +60,10 @@ _QUEUED_RENDERS_OF_TENANT = text(
 _TENANT_APPLIED = text("SELECT 1 FROM tenants WHERE tenant_id = :tenant_id")
 _CUSTOMER_APPLIED = text(
     "SELECT 1 FROM customers WHERE tenant_id = :tenant_id AND customer_id = :customer_id"
+)
+# Deposits keeps each job's last stage: a deposit on a job is returned once the job has closed.
+_JOB_STAGE_KNOWN_TO_DEPOSITS = text(
+    "SELECT 1 FROM jobs WHERE tenant_id = :tenant_id AND job_id = :job_id AND stage = :stage"
 )
 
 
@@ -275,6 +279,16 @@ class System:
         )
         return Customer(tenant_id, customer_id, name, email, language)
 
+    async def job_known_to_deposits(self, tenant_id: str, job_id: str, stage: str) -> None:
+        """Waits until deposits has applied the job at this stage: whether a deposit on the job can
+        be returned depends on it, and jobs and staff commands reach deposits by different paths."""
+        await self._applied_by(
+            "deposits",
+            f"job {job_id} {stage}",
+            _JOB_STAGE_KNOWN_TO_DEPOSITS,
+            {"tenant_id": tenant_id, "job_id": job_id, "stage": stage},
+        )
+
     async def command(
         self,
         method: str,
@@ -419,3 +433,15 @@ class System:
         opened = await client.get(self.portal_path(link))
         assert opened.status_code == 200, opened.text
         return client
+
+    @asynccontextmanager
+    async def operations_system(self) -> AsyncIterator[OpsPublisher]:
+        """The operations system as `mudjam ops` acts: signed documents are uploaded to the
+        documents intake with an operations token of the tenant, then their events published."""
+        publisher = OpsPublisher(
+            self.stack.kafka_bootstrap,
+            documents_url=self.url("documents"),
+            token_for=lambda tenant_id: operations_token(AuthSettings(), tenant_id),
+        )
+        async with publisher as ops:
+            yield ops

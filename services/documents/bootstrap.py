@@ -13,7 +13,7 @@ from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.entrypoints import events, http, workers
 from services.documents.settings import Settings
 from shared.clock import Clock
-from shared.contracts.catalogue import BILLING, CUSTOMERS, DEPOSITS, DOCUMENTS, TENANTS
+from shared.contracts.catalogue import BILLING, CUSTOMERS, DEPOSITS, DOCUMENTS, JOBS, QUOTES, TENANTS
 from shared.db import make_engine
 from shared.logs import configure_logging
 from shared.messaging.consumer import EventConsumer
@@ -22,7 +22,7 @@ from shared.web import create_app
 
 SERVICE = "documents"
 CONSUMER_GROUP = "documents.render"
-CONSUMED_TOPICS = (TENANTS, CUSTOMERS, DEPOSITS, BILLING)
+CONSUMED_TOPICS = (TENANTS, CUSTOMERS, QUOTES, JOBS, DEPOSITS, BILLING)
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:
@@ -32,15 +32,15 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     runtime = Runtime(SERVICE, settings, engine, kernel, publishes=(DOCUMENTS,))
     jobs_ready = asyncio.Event()
+    storage = LocalFolderStorage(settings.storage_dir)
     EventConsumer(
         CONSUMER_GROUP,
         uow_factory=lambda: DocumentsUnitOfWork(engine, jobs_ready=jobs_ready),
-        handlers=events.HANDLERS,
+        handlers=events.handlers(storage=storage, intake_max_bytes=settings.intake_max_bytes),
         settings=settings.kafka,
         clock=clock,
     ).subscribe(runtime.broker, CONSUMED_TOPICS)
 
-    storage = LocalFolderStorage(settings.storage_dir)
     renderer = PdfRenderer(
         processes=settings.render_processes, max_tasks_per_child=settings.render_max_tasks_per_child
     )
@@ -70,9 +70,11 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         description="Customer documents rendered to PDF from events (deposit request with PromptPay QR, "
         "deposit receipt DEPR, deposit return receipt DEPRR and its void version, invoice with a PromptPay "
         "QR for the balance and a new version per payment, receipt RC, pre-payment receipt PREREC, tax "
-        "invoice), bilingual Thai/English, "
-        "served one by one or as a zip. Staff bearer tokens, or service tokens of the portal and "
-        "notifications scoped to the tenant concerned.",
+        "invoice, the AI job report's customer version), bilingual Thai/English, and the signed quotes "
+        "and delivery manifests the operations system uploads (kept byte for byte); served one by one, "
+        "as page images for phones, or as streamed zips. Staff bearer tokens, service tokens of the "
+        "portal and notifications scoped to the tenant concerned, or the operations system's token "
+        "for uploads.",
         engine=engine,
         broker=runtime.broker,
         lifespan=lifespan,
@@ -80,5 +82,6 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         auth=settings.auth,
     )
     app.state.document_storage = storage
+    app.state.documents_settings = settings
     app.include_router(http.router)
     return app

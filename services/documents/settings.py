@@ -26,3 +26,9 @@ class Settings(ServiceSettings):
     # New jobs of this replica wake its workers at once; this poll finds other replicas' jobs.
     render_poll_interval_s: float = Field(0.5, gt=0)
     queue_metrics_interval_s: float = Field(5.0, gt=0)
+    # The largest signed document the operations system may upload (refused while it streams in).
+    intake_max_bytes: int = Field(20 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    # Page images for phones: drawn this wide (a very tall page narrower), cached per version.
+    page_image_width_px: int = Field(1200, ge=200, le=4000)
+    # How long a browser may keep the image of a named version (a version never changes).
+    page_image_max_age_s: int = Field(365 * 24 * 3600, ge=0)

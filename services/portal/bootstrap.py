@@ -1,5 +1,5 @@
 """Composition root: wires settings, database, broker, the projection consumer, the documents
-client, the staff API and the customer pages."""
+client, the live-pages listener, the staff API and the customer pages."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from services.portal.adapters.live import LiveUpdates
 from services.portal.adapters.tables import kernel
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.entrypoints import events, http, web
@@ -15,7 +16,7 @@ from services.portal.entrypoints.pages import FONTS_DIR, STATIC_DIR, Portal, Red
 from services.portal.settings import Settings
 from shared.clients import DocumentsClient
 from shared.clock import Clock
-from shared.contracts.catalogue import BILLING, CUSTOMERS, DEPOSITS, DOCUMENTS, JOBS, PORTAL, TENANTS
+from shared.contracts.catalogue import BILLING, CUSTOMERS, DEPOSITS, DOCUMENTS, JOBS, PORTAL, QUOTES, TENANTS
 from shared.db import make_engine
 from shared.logs import configure_logging
 from shared.messaging.consumer import EventConsumer
@@ -24,7 +25,7 @@ from shared.web import create_app
 
 SERVICE = "portal"
 CONSUMER_GROUP = "portal.projection"
-CONSUMED_TOPICS = (TENANTS, CUSTOMERS, JOBS, DEPOSITS, BILLING, DOCUMENTS)
+CONSUMED_TOPICS = (TENANTS, CUSTOMERS, QUOTES, JOBS, DEPOSITS, BILLING, DOCUMENTS)
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:
@@ -42,6 +43,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         clock=clock,
     ).subscribe(runtime.broker, CONSUMED_TOPICS)
     documents = DocumentsClient(settings.urls.documents_url, settings.auth, service=SERVICE)
+    live = LiveUpdates(engine)  # this process's one LISTEN connection, for every open page
+    runtime.workers.append(live.run)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +66,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         clock=clock,
         auth=settings.auth,
     )
-    app.state.portal = Portal.build(settings, documents)
+    app.state.portal = Portal.build(settings, documents, live)
     app.include_router(http.router)
     app.include_router(http.slips)
     app.include_router(web.router)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from shared import labels
 from shared.money import format_thb
-from shared.thai import format_date
+from shared.thai import BUDDHIST_ERA_OFFSET, format_date
 
 MESSAGES: dict[str, dict[str, str]] = {
     "portal.title": {"en": "Customer portal", "th": "พอร์ทัลลูกค้า"},
@@ -44,6 +44,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "job.equipment": {"en": "Equipment", "th": "อุปกรณ์"},
     "job.no_equipment": {"en": "No equipment listed yet.", "th": "ยังไม่มีรายการอุปกรณ์"},
     "job.receipts": {"en": "Receipts for this job", "th": "ใบเสร็จของงานนี้"},
+    "job.documents": {"en": "Documents", "th": "เอกสาร"},
+    "job.signed_quote": {"en": "Signed quote", "th": "ใบเสนอราคาที่ลงนามแล้ว"},
+    "job.delivery_manifest": {"en": "Signed delivery manifest", "th": "ใบส่งมอบอุปกรณ์ที่ลงนามแล้ว"},
+    "job.current_invoice": {"en": "Current invoice", "th": "ใบแจ้งหนี้ล่าสุด"},
+    "job.not_yet": {"en": "Not available yet", "th": "ยังไม่มี"},
+    "job.report": {"en": "AI Job Report", "th": "รายงานสรุปงาน (AI)"},
+    "job.report_pending": {
+        "en": "The report of this job is being prepared.",
+        "th": "กำลังจัดทำรายงานสรุปของงานนี้",
+    },
+    "job.contact": {"en": "Contact us", "th": "ติดต่อเรา"},
     "deposits.title": {"en": "Deposits", "th": "เงินมัดจำ"},
     "deposits.none": {"en": "No deposits.", "th": "ไม่มีเงินมัดจำ"},
     "deposits.number": {"en": "Deposit {number}", "th": "เงินมัดจำ {number}"},
@@ -61,7 +72,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Please contact {business} to pay.",
         "th": "กรุณาติดต่อ {business} เพื่อชำระเงิน",
     },
-    "job.invoices": {"en": "Invoices for this job", "th": "ใบแจ้งหนี้ของงานนี้"},
     "invoices.title": {"en": "Invoices", "th": "ใบแจ้งหนี้"},
     "invoices.none": {"en": "No invoices yet.", "th": "ยังไม่มีใบแจ้งหนี้"},
     "invoices.all": {"en": "All invoices", "th": "ใบแจ้งหนี้ทั้งหมด"},
@@ -77,7 +87,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "invoices.view": {"en": "View invoice", "th": "ดูใบแจ้งหนี้"},
     "invoices.pay": {"en": "Pay {amount}", "th": "ชำระ {amount}"},
     "invoices.pdf": {"en": "Invoice PDF", "th": "ใบแจ้งหนี้ (PDF)"},
-    "invoices.open_pdf": {"en": "Open PDF", "th": "เปิด PDF"},
     "invoices.tax_invoice": {"en": "Tax invoice {number}", "th": "ใบกำกับภาษี {number}"},
     "invoices.payments": {"en": "Payments made", "th": "การชำระเงิน"},
     "invoices.no_payments": {"en": "No payments yet.", "th": "ยังไม่มีการชำระเงิน"},
@@ -130,10 +139,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "receipts.for_deposit": {"en": "Deposit {number}", "th": "เงินมัดจำ {number}"},
     "receipts.for_invoice": {"en": "Invoice {number}", "th": "ใบแจ้งหนี้ {number}"},
     "receipts.reference": {"en": "Ref. {reference}", "th": "อ้างอิง {reference}"},
+    "receipts.years": {"en": "Year", "th": "ปี"},
+    "receipts.totals": {"en": "Totals for {year}", "th": "ยอดรวมปี {year}"},
+    "receipts.totals_note": {"en": "Void receipts are not counted.", "th": "ไม่รวมใบเสร็จที่ยกเลิกแล้ว"},
+    "receipts.download_year": {"en": "All receipts of {year} (zip)", "th": "ใบเสร็จทั้งหมดของปี {year} (zip)"},
+    "receipts.none_in_year": {"en": "No receipts in {year}.", "th": "ไม่มีใบเสร็จในปี {year}"},
     "doc.void": {"en": "VOID", "th": "ยกเลิก"},
     "doc.view": {"en": "View", "th": "ดู"},
     "doc.download": {"en": "Download", "th": "ดาวน์โหลด"},
     "doc.preparing": {"en": "PDF being prepared", "th": "กำลังจัดทำไฟล์ PDF"},
+    "doc.page_alt": {"en": "{number}, page {page} of {pages}", "th": "{number} หน้า {page} จาก {pages}"},
+    "doc.back": {"en": "Back", "th": "ย้อนกลับ"},
+    "documents.all": {"en": "All documents", "th": "เอกสารทั้งหมด"},
+    "pager.label": {"en": "Pages", "th": "หน้า"},
+    "pager.previous": {"en": "Newer", "th": "ใหม่กว่า"},
+    "pager.next": {"en": "Older", "th": "เก่ากว่า"},
+    "pager.position": {"en": "Page {number} of {last}", "th": "หน้า {number} จาก {last}"},
     "documents.title": {"en": "Documents", "th": "เอกสาร"},
     "documents.none": {"en": "No documents yet.", "th": "ยังไม่มีเอกสาร"},
     "documents.download_all": {"en": "Download all (zip)", "th": "ดาวน์โหลดทั้งหมด (zip)"},
@@ -183,6 +204,11 @@ def translator(lang: str) -> Callable[..., str]:
 def short_date(day: date | None, lang: str) -> str:
     """12 มี.ค. 2569 (Buddhist Era) in Thai, 12 Mar 2026 in English."""
     return format_date(day, lang, short=True) if day else ""
+
+
+def year_label(year: int, lang: str) -> str:
+    """2569 (Buddhist Era) in Thai, 2026 in English."""
+    return str(year + BUDDHIST_ERA_OFFSET if lang == "th" else year)
 
 
 def money(amount: Decimal | None) -> str:

@@ -30,15 +30,24 @@ CUSTOMERS = Topic(
 )
 QUOTES = Topic(
     "ops.quotes.v1",
-    "Upstream: accepted quotes; one with a deposit amount makes a pending deposit.",
+    "Upstream: accepted quotes (one with a deposit amount makes a pending deposit) and signed quotes "
+    "(the PDF by claim check).",
     "quote id",
-    (upstream.QuoteAccepted,),
+    (upstream.QuoteAccepted, upstream.QuoteSigned),
 )
 JOBS = Topic(
     "ops.jobs.v1",
-    "Upstream: job stage changes and closing. Carries asset ids that must never reach customers.",
+    "Upstream: job stage changes and closing, signed delivery manifests (the PDF by claim check), AI "
+    "job reports and inspections. Carries asset ids, internal recommendations and damage estimates "
+    "that must never reach customers.",
     "job id",
-    (upstream.JobStageChanged, upstream.JobClosed),
+    (
+        upstream.JobStageChanged,
+        upstream.JobClosed,
+        upstream.DeliveryManifestSigned,
+        upstream.JobReportPublished,
+        upstream.InspectionCompleted,
+    ),
 )
 DEPOSITS = Topic(
     "mudjam.deposits.v1",

@@ -20,6 +20,13 @@ class DocumentKind(StrEnum):
     RECEIPT = "receipt"  # RC: a payment on an invoice
     PREPAYMENT_RECEIPT = "prepayment_receipt"  # PREREC: a payment before the job starts
     TAX_INVOICE = "tax_invoice"
+    SIGNED_QUOTE = "signed_quote"  # from the operations system, stored as signed
+    DELIVERY_MANIFEST = "delivery_manifest"  # from the operations system, stored as signed
+    JOB_REPORT = "job_report"  # the AI job report's customer version, rendered here
+
+
+# Documents the operations system produces; Mudjam stores them byte for byte.
+UPSTREAM_KINDS = frozenset({DocumentKind.SIGNED_QUOTE, DocumentKind.DELIVERY_MANIFEST})
 
 
 RECEIPT_KINDS = frozenset(
@@ -44,6 +51,7 @@ class DocumentFile(BaseModel):
     storage_key: str
     sha256: str
     size_bytes: int
+    pages: int | None = None  # None: announced before page counts were
 
 
 class DocumentRendered(EventPayload):
@@ -59,6 +67,7 @@ class DocumentRendered(EventPayload):
     amount: Money
     reference: str
     related_number: str | None = None
+    job_id: Id | None = None
     files: list[DocumentFile]
     render_ms: int
 

@@ -1,7 +1,9 @@
 """Events published by the rental business's operations system (SPEC §9).
 
-They carry internal fields (private notes, asset ids, damage estimates) on purpose: every consumer
-keeps only the slice it needs, and nothing customer-facing may show those fields.
+They carry internal fields (private notes, asset ids, damage estimates, the AI job report's internal
+recommendations) on purpose: every consumer keeps only the slice it needs, and nothing
+customer-facing may show those fields. Signed documents travel by claim check: the event names a
+file the operations system uploaded to the documents service, never the bytes.
 """
 
 from datetime import date, datetime
@@ -12,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import EventPayload
 from shared.contracts.types import Id, Language, LongText, RequiredText, Text
-from shared.money import PositiveMoney
+from shared.money import NonNegativeMoney, PositiveMoney
 
 TaxId = Annotated[str, Field(pattern=r"^\d{13}$")]
 TaxBranchNo = Annotated[str, Field(pattern=r"^\d{5}$", description="00000 = head office")]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="lowercase hex")]
 
 
 class _Part(BaseModel):
@@ -118,3 +121,85 @@ class JobClosed(_JobSnapshot):
 
     stage: JobStage = "closed"
     closed_at: datetime
+
+
+class FileRef(_Part):
+    """A file by claim check: the key the documents service gave it on upload
+    (`PUT /v1/intake/{sha256}`) and what the file must be. Documents refuses a file that is not
+    what the reference says."""
+
+    key: Annotated[str, Field(min_length=1, max_length=200)]
+    sha256: Sha256
+    size_bytes: Annotated[int, Field(ge=1)]
+    content_type: Text = "application/pdf"
+
+
+class QuoteSigned(EventPayload):
+    event_type = "quote.signed.v1"
+
+    quote_id: Id
+    quote_number: RequiredText
+    customer_id: Id
+    job_id: Id | None = None
+    signed_at: datetime
+    document: FileRef
+
+
+class DeliveryManifestSigned(EventPayload):
+    event_type = "delivery_manifest.signed.v1"
+
+    job_id: Id
+    manifest_number: RequiredText
+    customer_id: Id
+    signed_at: datetime
+    document: FileRef
+
+
+class Bilingual(_Part):
+    en: LongText
+    th: LongText
+
+
+class ReportSection(_Part):
+    title: Bilingual
+    body: Bilingual
+
+
+class JobReportPublished(EventPayload):
+    """The AI job report of a job: a customer-facing part (summary and sections, EN and TH) and
+    internal recommendations for the rental business only."""
+
+    event_type = "job_report.published.v1"
+
+    report_id: Id
+    report_number: RequiredText
+    job_id: Id
+    customer_id: Id
+    published_at: datetime
+    customer_summary: Bilingual
+    sections: Annotated[list[ReportSection], Field(max_length=50)] = []
+    internal_recommendations: Annotated[list[LongText], Field(max_length=100)] = []  # never to customers
+
+
+class InspectedItem(_Part):
+    item: RequiredText
+    condition: Text = ""
+    notes: LongText = ""
+
+
+class DamageEstimate(_Part):
+    description: RequiredText
+    amount: NonNegativeMoney
+
+
+class InspectionCompleted(EventPayload):
+    """What staff found when the equipment came back; the damage estimates are internal (a
+    customer sees only what was deducted from the deposit, with its reason)."""
+
+    event_type = "inspection.completed.v1"
+
+    inspection_id: Id
+    job_id: Id
+    inspected_at: datetime
+    conditions: Annotated[list[InspectedItem], Field(max_length=200)] = []
+    damage_estimates: Annotated[list[DamageEstimate], Field(max_length=200)] = []  # never to customers

@@ -27,6 +27,7 @@ from shared.contracts.catalogue import Topic
 from shared.contracts.envelope import Envelope, EventContext, EventPayload, Subject
 from shared.contracts.operations import EventDeadLettered
 from shared.db.uow import UnitOfWork
+from shared.errors import UnprocessableEvent
 from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ class EventConsumer:
                 await self.apply(envelope)
                 return
             except Exception as error:
-                poison = isinstance(error, ValidationError) or (
+                poison = isinstance(error, ValidationError | UnprocessableEvent) or (
                     not _is_transient(error) and attempt >= self._settings.max_attempts
                 )
                 log.warning(

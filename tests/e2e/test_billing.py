@@ -494,6 +494,7 @@ async def test_forfeit_then_a_damage_invoice_and_one_tax_invoice_covering_both(s
     customer = await system.new_customer(tenant_id, name="บริษัท ก่อสร้างดี จำกัด", **BUYER)
     job_id = await job_published(system, customer, stage="closed")
     deposit = await _deposit_on_job(system, customer, job_id, "20000")
+    await system.job_known_to_deposits(tenant_id, job_id, "closed")  # a deposit is returned after its job
     forfeit = await system.return_deposit(
         customer, deposit, {"kind": "forfeit", "note": "Hydraulic arm cracked; repair ฿52,100"}
     )

@@ -232,9 +232,9 @@ async def test_the_thai_toggle_switches_labels_and_dates_to_thai_and_buddhist_er
     tenant_id = await system.new_tenant()
     customer = await system.new_customer(tenant_id, language="en")
     deposit = await system.held_deposit(customer, Decimal("20000"))
-    await partial_return(system, customer, deposit, "15000", "cracked filter")
+    returned = await partial_return(system, customer, deposit, "15000", "cracked filter")
     client = await system.portal_session(customer)
-    english = await shows(client, "/receipts", "Deposit Return Receipt")
+    english = await shows(client, "/receipts", returned["receipt_number"], "Deposit Return Receipt")
     ce_year = str(date.today().year)
 
     switched = await client.get("/lang/th", params={"next": "/receipts"})
@@ -494,7 +494,7 @@ async def _rendered(client: httpx.AsyncClient, document: str) -> httpx.Response:
     """The PDF once the documents service has rendered it and the portal has heard so."""
 
     async def fetch() -> httpx.Response:
-        response = await client.get(f"/documents/{document}")
+        response = await client.get(f"/documents/{document}.pdf")
         assert response.status_code == 200, response.status_code
         return response
 
@@ -511,7 +511,7 @@ async def test_a_customer_cannot_open_another_customers_document(system: System)
     await _rendered(await system.portal_session(owner), str(receipt))
     client = await system.portal_session(other)
 
-    for path in (f"/documents/{receipt}", f"/documents/{receipt}?download=1"):
+    for path in (f"/documents/{receipt}", f"/documents/{receipt}.pdf", f"/documents/{receipt}/pages/1.png"):
         response = await client.get(path)
         assert response.status_code == 404
         assert "This page or document is not available." in visible(response.text)
@@ -520,7 +520,7 @@ async def test_a_customer_cannot_open_another_customers_document(system: System)
     assert (await client.get("/documents.zip")).status_code == 404
 
 
-async def test_receipts_open_inline_download_and_bundle_as_a_zip(system: System) -> None:
+async def test_receipts_open_as_page_images_download_and_bundle_as_a_zip(system: System) -> None:
     tenant_id = await system.new_tenant()
     customer = await system.new_customer(tenant_id, language="th")
     deposit = await system.held_deposit(customer, Decimal("20000"))
@@ -528,15 +528,24 @@ async def test_receipts_open_inline_download_and_bundle_as_a_zip(system: System)
     receipt = document_id(tenant_id, DocumentKind.DEPOSIT_RECEIPT, number)
     client = await system.portal_session(customer)
 
-    inline = await _rendered(client, str(receipt))
-    download = await client.get(f"/documents/{receipt}", params={"download": "1"})
+    download = await _rendered(client, str(receipt))
+    view = await client.get(f"/documents/{receipt}")
+    image = await client.get(f"/documents/{receipt}/pages/1.png", params={"lang": "th"})
     receipts = await shows(client, "/receipts", number, "ดู", "ดาวน์โหลด")
     documents = await shows(client, "/documents", deposit["number"], number, "ดาวน์โหลดทั้งหมด (zip)")
     bundle = await client.get("/documents.zip")
 
-    assert inline.headers["content-type"] == "application/pdf"
-    assert inline.content.startswith(b"%PDF")
-    assert inline.headers["content-disposition"] == f'inline; filename="{number}.pdf"'
+    assert view.headers["content-type"].startswith("text/html")
+    assert f'<img class="page" src="/documents/{receipt}/pages/1.png?lang=th' in view.text
+    assert f'href="/documents/{receipt}.pdf"' in view.text
+    assert (image.headers["content-type"], image.content[:4]) == ("image/png", b"\x89PNG")
+    assert "private" in image.headers["cache-control"]
+    revalidated = await client.get(
+        f"/documents/{receipt}/pages/1.png",
+        params={"lang": "th"},
+        headers={"If-None-Match": image.headers["etag"]},
+    )
+    assert revalidated.status_code == 304
     assert download.headers["content-disposition"] == f'attachment; filename="{number}.pdf"'
     assert download.content.startswith(b"%PDF")
     assert "กำลังจัดทำไฟล์ PDF" not in receipts.split(number, 1)[1][:300]

@@ -251,7 +251,7 @@ async def test_an_invoice_shows_its_balance_with_a_qr_from_unpaid_through_partia
     await shows(client, "/receipts", "RC-2026-0001", "RC-2026-0002")
 
 
-async def test_the_invoice_shows_its_pdf_inline_its_pre_payment_and_its_tax_invoice_as_a_download(
+async def test_the_invoice_shows_its_pdf_as_page_images_its_pre_payment_and_its_tax_invoice_as_a_download(
     system: System,
 ) -> None:
     tenant_id = await system.new_tenant()
@@ -325,8 +325,8 @@ async def test_the_invoice_shows_its_pdf_inline_its_pre_payment_and_its_tax_invo
 
     async def pdf_inline() -> str:
         page = (await client.get(invoice.path)).text
-        assert f'<iframe class="pdf" src="/documents/{pdf}"' in page
-        assert f'href="/documents/{pdf}?download=1"' in page
+        assert f'<img class="page" src="/documents/{pdf}/pages/1.png?lang=th' in page
+        assert f'href="/documents/{pdf}.pdf"' in page
         assert "ใบกำกับภาษี TI-2026-0001" in visible(page)
         return page
 
@@ -335,7 +335,7 @@ async def test_the_invoice_shows_its_pdf_inline_its_pre_payment_and_its_tax_invo
 
     async def tax_invoice_download() -> str:
         page = (await client.get(invoice.path)).text
-        assert f'href="/documents/{tax_pdf}?download=1"' in page
+        assert f'href="/documents/{tax_pdf}.pdf"' in page
         return page
 
     await eventually(tax_invoice_download, timeout_s=15)

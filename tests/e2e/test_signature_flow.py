@@ -30,7 +30,7 @@ async def portal_pdf(portal: httpx.AsyncClient, tenant_id: str, number: str) -> 
     doc = document_id(tenant_id, DocumentKind.DEPOSIT_RETURN_RECEIPT, number)
 
     async def download() -> bytes:
-        response = await portal.get(f"/documents/{doc}", params={"download": "1"})
+        response = await portal.get(f"/documents/{doc}.pdf")
         assert response.status_code == 200, response.status_code
         assert response.headers["content-type"] == "application/pdf"
         return response.content

@@ -6,8 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, exists, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Row, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.billing.adapters.tables import (
@@ -30,6 +29,7 @@ from services.billing.domain import (
 from shared.actors import Actor
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.deposits import CollectionMethod
+from shared.db.proofs import ProofImages, StoredImage
 from shared.images import AcceptedImage
 
 
@@ -45,12 +45,6 @@ class InvoiceFilter:
     overdue: bool | None = None
     limit: int = 50
     offset: int = 0
-
-
-@dataclass(frozen=True)
-class Proof:
-    content: bytes
-    content_type: str
 
 
 def _line(row: Row[Any]) -> LineItem:
@@ -105,6 +99,7 @@ def _overdue(on: date) -> Any:
 class InvoiceRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        self._proofs = ProofImages(conn, payment_proofs)
 
     async def get(self, tenant_id: str, invoice_id: UUID, *, for_update: bool = False) -> Invoice | None:
         found = await self.get_many(tenant_id, [invoice_id], for_update=for_update)
@@ -135,7 +130,7 @@ class InvoiceRepository:
                 .order_by(invoice_lines.c.invoice_id, invoice_lines.c.position)
             ):
                 lines[line.invoice_id].append(_line(line))
-            has_proof = exists().where(payment_proofs.c.payment_id == payments.c.id).label("has_proof")
+            has_proof = self._proofs.exists_for(payments.c.id).label("has_proof")
             for p in await self._conn.execute(
                 select(payments, has_proof)
                 .where(payments.c.invoice_id.in_(ids))
@@ -272,30 +267,12 @@ class InvoiceRepository:
         self, tenant_id: str, payment_id: UUID, image: AcceptedImage, sha256: str, at: datetime, by: Actor
     ) -> None:
         """The proof of a payment; a later upload replaces it (the audit log keeps both)."""
-        values = {
-            "content": image.content,
-            "content_type": image.content_type,
-            "size_bytes": len(image.content),
-            "sha256": sha256,
-            "uploaded_at": at,
-            "uploaded_by_id": by.user_id,
-            "uploaded_by_name": by.name,
-        }
-        await self._conn.execute(
-            insert(payment_proofs)
-            .values(payment_id=payment_id, tenant_id=tenant_id, **values)
-            .on_conflict_do_update(index_elements=[payment_proofs.c.payment_id], set_=values)
+        await self._proofs.save(
+            tenant_id=tenant_id, proves=payment_id, image=image, sha256=sha256, at=at, by=by
         )
 
-    async def proof(self, tenant_id: str, payment_id: UUID) -> Proof | None:
-        row = (
-            await self._conn.execute(
-                select(payment_proofs.c.content, payment_proofs.c.content_type).where(
-                    payment_proofs.c.tenant_id == tenant_id, payment_proofs.c.payment_id == payment_id
-                )
-            )
-        ).first()
-        return Proof(row.content, row.content_type) if row else None
+    async def proof(self, tenant_id: str, payment_id: UUID) -> StoredImage | None:
+        return await self._proofs.get(tenant_id, payment_id)
 
     async def search(self, f: InvoiceFilter) -> tuple[list[Invoice], int]:
         conditions = [invoices.c.tenant_id == f.tenant_id]

@@ -7,7 +7,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     Numeric,
     PrimaryKeyConstraint,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import define_kernel_tables
+from shared.db.proofs import define_proof_table
 
 metadata = MetaData()
 kernel = define_kernel_tables(metadata)
@@ -168,19 +168,7 @@ payments = Table(
     ),
 )
 
-payment_proofs = Table(
-    "payment_proofs",
-    metadata,
-    Column("payment_id", Uuid, ForeignKey("payments.id"), primary_key=True),
-    Column("tenant_id", Text, nullable=False),
-    Column("content", LargeBinary, nullable=False),
-    Column("content_type", Text, nullable=False),
-    Column("size_bytes", Integer, nullable=False),
-    Column("sha256", Text, nullable=False),
-    Column("uploaded_at", DateTime(timezone=True), nullable=False),
-    Column("uploaded_by_id", Text, nullable=False),
-    Column("uploaded_by_name", Text, nullable=False),
-)
+payment_proofs = define_proof_table(metadata, "payment_proofs", proves="payment_id", references="payments.id")
 
 prepayments = Table(
     "prepayments",

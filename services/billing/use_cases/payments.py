@@ -5,7 +5,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
-from services.billing.adapters.invoices import Proof
 from services.billing.adapters.uow import BillingUnitOfWork
 from services.billing.domain import (
     Invoice,
@@ -22,6 +21,7 @@ from shared.auth import Principal
 from shared.clock import local_date
 from shared.contracts.deposits import CollectionMethod
 from shared.contracts.documents import DocumentKind
+from shared.db.proofs import StoredImage
 from shared.images import accept_image
 
 
@@ -105,7 +105,7 @@ async def attach_proof(
 
 async def payment_proof(
     *, uow: BillingUnitOfWork, staff: Principal, invoice_id: UUID, payment_id: UUID
-) -> Proof:
+) -> StoredImage:
     invoice = await load_invoice(uow, staff, invoice_id, for_update=False)
     invoice.payment(payment_id)
     proof = await uow.invoices.proof(invoice.tenant_id, payment_id)

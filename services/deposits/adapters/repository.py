@@ -2,27 +2,42 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, case, func, select
+from sqlalchemy import Row, and_, case, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.deposits.adapters.tables import closed_jobs, collections, customers, deposits, returns, tenants
+from services.deposits.adapters.tables import (
+    collection_proofs,
+    collections,
+    customers,
+    damage_estimates,
+    deposits,
+    inspections,
+    jobs,
+    returns,
+    tenants,
+)
 from services.deposits.domain import (
     HOLDING,
-    ClosedJob,
     Collection,
     Customer,
+    DamageEstimate,
     Deposit,
     DepositReturn,
     DepositsTenant,
+    InspectedItem,
+    Inspection,
+    Job,
 )
 from shared.actors import Actor
 from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind
+from shared.db.proofs import ProofImages, StoredImage
+from shared.images import AcceptedImage
 from shared.money import ZERO
 
 
@@ -62,6 +77,7 @@ def _collection(row: Row[Any]) -> Collection:
         collected_on=row.collected_on,
         collected_at=row.collected_at,
         collected_by=Actor(row.collected_by_id, row.collected_by_name),
+        has_proof=row.has_proof,
     )
 
 
@@ -89,6 +105,7 @@ def _return(row: Row[Any]) -> DepositReturn:
 class DepositRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        self._proofs = ProofImages(conn, collection_proofs)
 
     async def get(self, tenant_id: str, deposit_id: UUID, *, for_update: bool = False) -> Deposit | None:
         query = select(deposits).where(deposits.c.tenant_id == tenant_id, deposits.c.id == deposit_id)
@@ -105,8 +122,9 @@ class DepositRepository:
         by_deposit_c: dict[UUID, list[Collection]] = {i: [] for i in ids}
         by_deposit_r: dict[UUID, list[DepositReturn]] = {i: [] for i in ids}
         if ids:
+            has_proof = self._proofs.exists_for(collections.c.id).label("has_proof")
             for c in await self._conn.execute(
-                select(collections)
+                select(collections, has_proof)
                 .where(collections.c.deposit_id.in_(ids))
                 .order_by(collections.c.collected_at)
             ):
@@ -209,6 +227,23 @@ class DepositRepository:
                 status_before=r.status_before.value,
             )
         )
+
+    async def save_proof(
+        self,
+        deposit: Deposit,
+        collection_id: UUID,
+        image: AcceptedImage,
+        sha256: str,
+        at: datetime,
+        by: Actor,
+    ) -> None:
+        """The proof of a collection; a later upload replaces it (the audit trail keeps both)."""
+        await self._proofs.save(
+            tenant_id=deposit.tenant_id, proves=collection_id, image=image, sha256=sha256, at=at, by=by
+        )
+
+    async def proof(self, tenant_id: str, collection_id: UUID) -> StoredImage | None:
+        return await self._proofs.get(tenant_id, collection_id)
 
     async def save_void(self, r: DepositReturn) -> None:
         assert r.voided_by is not None
@@ -336,7 +371,7 @@ class DepositRepository:
 
 
 class ReferenceData:
-    """The upstream slices deposits needs: tenant numbering, customer names, closed jobs."""
+    """The upstream slices deposits needs: tenant numbering, customer names, jobs, inspections."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -380,24 +415,105 @@ class ReferenceData:
         )
         return {row.customer_id: row.name for row in rows}
 
-    async def save_closed_job(self, job: ClosedJob) -> None:
-        await self._conn.execute(
-            insert(closed_jobs)
-            .values(tenant_id=job.tenant_id, job_id=job.job_id, closed_on=job.closed_on)
-            .on_conflict_do_update(
-                index_elements=[closed_jobs.c.tenant_id, closed_jobs.c.job_id],
-                set_={"closed_on": job.closed_on},
-            )
+    async def save_job(self, job: Job, *, as_of: datetime) -> bool:
+        """Keeps the job unless a newer snapshot of it is kept already; whether it was kept."""
+        values = {
+            "job_number": job.job_number,
+            "stage": job.stage,
+            "closed_on": job.closed_on,
+            "as_of": as_of,
+        }
+        statement = insert(jobs).values(tenant_id=job.tenant_id, job_id=job.job_id, **values)
+        kept = await self._conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[jobs.c.tenant_id, jobs.c.job_id],
+                set_=values,
+                where=or_(jobs.c.as_of.is_(None), jobs.c.as_of <= statement.excluded.as_of),
+            ).returning(jobs.c.job_id)
         )
+        return kept.first() is not None
 
-    async def job_closed_on(self, tenant_id: str, job_id: str | None) -> date | None:
+    async def job(self, tenant_id: str, job_id: str | None) -> Job | None:
         if job_id is None:
             return None
-        return await self._conn.scalar(
-            select(closed_jobs.c.closed_on).where(
-                closed_jobs.c.tenant_id == tenant_id, closed_jobs.c.job_id == job_id
+        row = (
+            await self._conn.execute(
+                select(jobs).where(jobs.c.tenant_id == tenant_id, jobs.c.job_id == job_id)
+            )
+        ).first()
+        return Job(row.tenant_id, row.job_id, row.job_number, row.stage, row.closed_on) if row else None
+
+    async def save_inspection(self, inspection: Inspection, *, as_of: datetime) -> None:
+        """Keeps the inspection (a corrected one replaces it) unless a newer version is kept already."""
+        key = {"tenant_id": inspection.tenant_id, "inspection_id": inspection.inspection_id}
+        values = {
+            "job_id": inspection.job_id,
+            "inspected_at": inspection.inspected_at,
+            "conditions": [
+                {"item": c.item, "condition": c.condition, "notes": c.notes} for c in inspection.conditions
+            ],
+            "as_of": as_of,
+        }
+        statement = insert(inspections).values(**key, **values)
+        kept = await self._conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[inspections.c.tenant_id, inspections.c.inspection_id],
+                set_=values,
+                where=inspections.c.as_of <= statement.excluded.as_of,
+            ).returning(inspections.c.inspection_id)
+        )
+        if kept.first() is None:
+            return
+        await self._conn.execute(
+            damage_estimates.delete().where(
+                damage_estimates.c.tenant_id == inspection.tenant_id,
+                damage_estimates.c.inspection_id == inspection.inspection_id,
             )
         )
+        if inspection.damage_estimates:
+            await self._conn.execute(
+                damage_estimates.insert(),
+                [
+                    {**key, "position": i, "description": d.description, "amount": d.amount}
+                    for i, d in enumerate(inspection.damage_estimates)
+                ],
+            )
+
+    async def inspections_of_job(self, tenant_id: str, job_id: str | None) -> list[Inspection]:
+        """The job's inspections, oldest first."""
+        if job_id is None:
+            return []
+        found = (
+            await self._conn.execute(
+                select(inspections)
+                .where(inspections.c.tenant_id == tenant_id, inspections.c.job_id == job_id)
+                .order_by(inspections.c.inspected_at, inspections.c.inspection_id)
+            )
+        ).all()
+        estimates: dict[str, list[DamageEstimate]] = {row.inspection_id: [] for row in found}
+        if found:
+            for e in await self._conn.execute(
+                select(damage_estimates)
+                .where(
+                    damage_estimates.c.tenant_id == tenant_id,
+                    damage_estimates.c.inspection_id.in_(list(estimates)),
+                )
+                .order_by(damage_estimates.c.inspection_id, damage_estimates.c.position)
+            ):
+                estimates[e.inspection_id].append(DamageEstimate(e.description, e.amount))
+        return [
+            Inspection(
+                tenant_id=row.tenant_id,
+                inspection_id=row.inspection_id,
+                job_id=row.job_id,
+                inspected_at=row.inspected_at,
+                conditions=tuple(
+                    InspectedItem(c["item"], c["condition"], c["notes"]) for c in row.conditions
+                ),
+                damage_estimates=tuple(estimates[row.inspection_id]),
+            )
+            for row in found
+        ]
 
 
 def month_bounds(today: date) -> tuple[date, date]:

@@ -4,7 +4,9 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
+    Integer,
     MetaData,
     Numeric,
     PrimaryKeyConstraint,
@@ -17,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import define_kernel_tables
+from shared.db.proofs import define_proof_table
 
 metadata = MetaData()
 kernel = define_kernel_tables(metadata)
@@ -41,13 +44,43 @@ customers = Table(
     PrimaryKeyConstraint("tenant_id", "customer_id"),
 )
 
-closed_jobs = Table(
-    "closed_jobs",
+jobs = Table(
+    "jobs",
     metadata,
     Column("tenant_id", Text, nullable=False),
     Column("job_id", Text, nullable=False),
-    Column("closed_on", Date, nullable=False),
+    Column("job_number", Text, nullable=False),
+    Column("stage", Text, nullable=False),
+    Column("closed_on", Date),
+    Column("as_of", DateTime(timezone=True)),  # the event time of the snapshot kept; None: migrated
     PrimaryKeyConstraint("tenant_id", "job_id"),
+)
+
+inspections = Table(
+    "inspections",
+    metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("inspection_id", Text, nullable=False),
+    Column("job_id", Text, nullable=False),
+    Column("inspected_at", DateTime(timezone=True), nullable=False),
+    Column("conditions", JSONB, nullable=False),  # [{item, condition, notes}]
+    Column("as_of", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "inspection_id"),
+    Index("inspections_by_job", "tenant_id", "job_id"),
+)
+
+damage_estimates = Table(
+    "inspection_damage_estimates",
+    metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("inspection_id", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "inspection_id", "position"),
+    ForeignKeyConstraint(
+        ["tenant_id", "inspection_id"], ["inspections.tenant_id", "inspections.inspection_id"]
+    ),
 )
 
 deposits = Table(
@@ -124,4 +157,8 @@ returns = Table(
     Index(
         "deposit_returns_one_active", "deposit_id", unique=True, postgresql_where=text("voided_at IS NULL")
     ),
+)
+
+collection_proofs = define_proof_table(
+    metadata, "collection_proofs", proves="collection_id", references="deposit_collections.id"
 )

@@ -1,16 +1,17 @@
 """The deposit aggregate: its states, invariants and the events it causes. Pure: no I/O, no clock."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from services.deposits.domain.reference import Job
 from shared.actors import SYSTEM, Actor
 from shared.business_days import add_business_days
 from shared.contracts import deposits as events
 from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind, StaffRef
-from shared.contracts.envelope import Subject
+from shared.contracts.envelope import InternalFact, Subject
 from shared.errors import Conflict, NotFound, RuleViolation
 from shared.money import ZERO
 
@@ -32,6 +33,14 @@ class ReturnNotFound(NotFound):
     code = "return_not_found"
 
 
+class CollectionNotFound(NotFound):
+    code = "collection_not_found"
+
+
+class ProofNotFound(NotFound):
+    code = "proof_not_found"
+
+
 class DepositNotCollectable(Conflict):
     code = "deposit_not_collectable"
 
@@ -42,6 +51,10 @@ class DepositNotHeld(Conflict):
 
 class ReturnAlreadyVoided(Conflict):
     code = "return_already_voided"
+
+
+class JobNotClosed(Conflict):
+    code = "job_not_closed"
 
 
 class CollectionExceedsOutstanding(RuleViolation):
@@ -64,6 +77,18 @@ class DateInFuture(RuleViolation):
     code = "date_in_future"
 
 
+class CollectionProofAttached(InternalFact):
+    """An image proving a collection (a transfer slip, a photo of the cash or cheque) was kept."""
+
+    event_type = "deposit.collection_proof_attached"
+
+    collection_id: UUID
+    receipt_number: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
 @dataclass(frozen=True)
 class Collection:
     id: UUID
@@ -74,6 +99,7 @@ class Collection:
     collected_on: date
     collected_at: datetime
     collected_by: Actor
+    has_proof: bool = False
 
 
 @dataclass
@@ -238,9 +264,44 @@ class Deposit:
             total_collected=self.held_amount,
         )
 
+    def collection(self, collection_id: UUID) -> Collection:
+        found = next((c for c in self.collections if c.id == collection_id), None)
+        if found is None:
+            raise CollectionNotFound("Collection not found")
+        return found
+
+    def attach_collection_proof(
+        self, collection_id: UUID, *, content_type: str, size_bytes: int, sha256: str
+    ) -> CollectionProofAttached:
+        """A proof of one of the deposit's collections; a later one replaces it, the audit keeps both."""
+        collection = self.collection(collection_id)
+        self.collections = [replace(c, has_proof=True) if c is collection else c for c in self.collections]
+        return CollectionProofAttached(
+            collection_id=collection.id,
+            receipt_number=collection.receipt_number,
+            content_type=content_type,
+            size_bytes=size_bytes,
+            sha256=sha256,
+        )
+
+    def check_job_allows_return(self, job: Job | None) -> None:
+        """A deposit on a job is returned once the job has closed and its equipment was inspected
+        (seed 001), or once the job is cancelled: it never ran, so its deposit is refunded."""
+        if self.job_id is None:
+            return
+        if job is None:
+            raise JobNotClosed(
+                f"The stage of job {self.job_id} is not known yet; return its deposit once the job has closed"
+            )
+        if not job.allows_return:
+            raise JobNotClosed(
+                f"Job {job.name} is {job.stage_in_words}; return its deposit once the job has closed"
+            )
+
     def check_return(
         self,
         *,
+        job: Job | None,
         kind: ReturnKind,
         amount: Decimal | None,
         method: RefundMethod | None,
@@ -249,11 +310,13 @@ class Deposit:
         returned_on: date,
         today: date,
     ) -> ReturnTerms:
-        """The named rules of a return (SPEC §3); returns the accepted terms."""
+        """The named rules of a return (SPEC §3); returns the accepted terms. `job` is the deposit's
+        job as deposits knows it (None when it has not heard of it, or the deposit has no job)."""
         if self.active_return is not None or self.status not in HOLDING:
             raise DepositNotHeld(
                 f"Deposit {self.number} is {self.status.value}; only a held deposit can be returned"
             )
+        self.check_job_allows_return(job)
         held = self.held_amount
         returned = _returned_amount(kind, amount, held)
         if kind is not ReturnKind.FULL and not note:

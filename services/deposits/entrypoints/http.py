@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from services.deposits import use_cases
 from services.deposits.adapters.uow import DepositsUnitOfWork
@@ -22,13 +22,14 @@ from services.deposits.entrypoints.schemas import (
 from shared.auth import Principal, Role
 from shared.contracts.deposits import DepositStatus
 from shared.contracts.types import Id
+from shared.uploads import idempotent_upload, image_form_schema, read_uploaded_image
 from shared.web import IdempotencyKeyHeader, Now, Staff, engine_of, idempotent_request, run_command
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No or invalid staff bearer token"},
     403: {"description": "The token lacks the role"},
     404: {"description": "No such deposit in your tenant and branches"},
-    409: {"description": "The deposit's state does not allow this"},
+    409: {"description": "The deposit's state, or its job's (returns wait for the job to close), forbids it"},
     422: {"description": "Invalid input; the error names the field"},
 }
 router = APIRouter(prefix="/v1/deposits", tags=["deposits"], responses=RESPONSES)
@@ -42,9 +43,10 @@ Uow = Annotated[DepositsUnitOfWork, Depends(new_uow)]
 
 
 async def _detail(uow: DepositsUnitOfWork, staff: Principal, deposit_id: UUID) -> DepositOut:
-    deposit, history = await use_cases.get_deposit(uow=uow, staff=staff, deposit_id=deposit_id)
+    detail = await use_cases.get_deposit(uow=uow, staff=staff, deposit_id=deposit_id)
+    deposit = detail.deposit
     names = await use_cases.customer_names(uow=uow, tenant_id=staff.tenant_id, deposits=[deposit])
-    return DepositOut.of(deposit, names.get(deposit.customer_id), history)
+    return DepositOut.of_detail(detail, names.get(deposit.customer_id))
 
 
 @router.post(
@@ -108,6 +110,57 @@ async def collect(
     return await run_command(
         uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
     )
+
+
+@router.post(
+    "/{deposit_id}/collections/{collection_id}/proof",
+    status_code=201,
+    response_model=DepositOut,
+    summary="Attach a proof of a collection (PNG, JPEG or WebP, checked by content; up to 5 MB)",
+    openapi_extra=image_form_schema(description="The slip or photo proving the money was collected"),
+)
+async def upload_collection_proof(
+    deposit_id: UUID,
+    collection_id: UUID,
+    request: Request,
+    staff: Staff,
+    uow: Uow,
+    now: Now,
+    key: IdempotencyKeyHeader,
+) -> JSONResponse:
+    staff.require_role(Role.STAFF, Role.MANAGER)
+    content = await read_uploaded_image(request)  # read here, after the token is checked
+
+    async def act(uow: DepositsUnitOfWork) -> DepositOut:
+        await use_cases.attach_collection_proof(
+            uow=uow,
+            staff=staff,
+            deposit_id=deposit_id,
+            collection_id=collection_id,
+            content=content,
+            now=now,
+        )
+        return await _detail(uow, staff, deposit_id)
+
+    return await run_command(
+        uow, idempotent_upload(request, staff.tenant_id, key, content), act, status_code=201
+    )
+
+
+@router.get(
+    "/{deposit_id}/collections/{collection_id}/proof",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}}}},
+    summary="The proof of a collection, as uploaded",
+)
+async def download_collection_proof(
+    deposit_id: UUID, collection_id: UUID, staff: Staff, uow: Uow
+) -> Response:
+    async with uow:
+        proof = await use_cases.collection_proof(
+            uow=uow, staff=staff, deposit_id=deposit_id, collection_id=collection_id
+        )
+    return Response(proof.content, media_type=proof.content_type, headers={"Cache-Control": "private"})
 
 
 @router.post(

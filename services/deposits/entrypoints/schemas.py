@@ -6,7 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.deposits.domain import Collection, Deposit, DepositReturn
+from services.deposits.domain import Collection, Deposit, DepositReturn, Inspection, Job
+from services.deposits.use_cases import DepositDetail
 from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind
 from shared.contracts.types import Id, RequiredText, Text
 from shared.money import Money, NonNegativeMoney, PositiveMoney
@@ -63,6 +64,7 @@ class CollectionOut(BaseModel):
     collected_on: date
     collected_at: datetime
     collected_by: StaffOut
+    has_proof: bool = Field(description="A proof was uploaded: GET …/collections/{id}/proof")
 
     @classmethod
     def of(cls, c: Collection) -> Self:
@@ -138,6 +140,48 @@ class DepositSummaryOut(BaseModel):
         )
 
 
+class JobOut(BaseModel):
+    job_id: str
+    job_number: str
+    stage: str = Field(description="The operations system's stage; returns wait for closed or cancelled")
+    closed_on: date | None
+
+    @classmethod
+    def of(cls, job: Job) -> Self:
+        return cls(job_id=job.job_id, job_number=job.job_number, stage=job.stage, closed_on=job.closed_on)
+
+
+class InspectedItemOut(BaseModel):
+    item: str
+    condition: str
+    notes: str
+
+
+class DamageEstimateOut(BaseModel):
+    description: str
+    amount: Money
+
+
+class InspectionOut(BaseModel):
+    """What the job's inspection found; internal to the business (customers see only the deduction)."""
+
+    inspection_id: str
+    inspected_at: datetime
+    conditions: list[InspectedItemOut]
+    damage_estimates: list[DamageEstimateOut]
+    damage_estimate_total: Money
+
+    @classmethod
+    def of(cls, i: Inspection) -> Self:
+        return cls(
+            inspection_id=i.inspection_id,
+            inspected_at=i.inspected_at,
+            conditions=[InspectedItemOut(**c.__dict__) for c in i.conditions],
+            damage_estimates=[DamageEstimateOut(**d.__dict__) for d in i.damage_estimates],
+            damage_estimate_total=i.estimated_damage,
+        )
+
+
 class AuditEntryOut(BaseModel):
     action: str
     actor_id: str
@@ -150,17 +194,20 @@ class DepositOut(DepositSummaryOut):
     collections: list[CollectionOut]
     returns: list[ReturnOut]
     audit: list[AuditEntryOut] = []
+    job: JobOut | None = Field(None, description="The deposit's job as deposits last heard of it")
+    inspections: list[InspectionOut] = Field([], description="The job's inspections, oldest first")
 
     @classmethod
-    def of(
-        cls, d: Deposit, customer_name: str | None = None, audit: list[dict[str, Any]] | None = None
-    ) -> Self:
+    def of_detail(cls, detail: DepositDetail, customer_name: str | None = None) -> Self:
+        d = detail.deposit
         summary = DepositSummaryOut.of(d, customer_name).model_dump()
         return cls(
             **summary,
             collections=[CollectionOut.of(c) for c in d.collections],
             returns=[ReturnOut.of(r) for r in d.returns],
-            audit=[AuditEntryOut(**entry) for entry in audit or []],
+            audit=[AuditEntryOut(**entry) for entry in detail.audit],
+            job=JobOut.of(detail.job) if detail.job else None,
+            inspections=[InspectionOut.of(i) for i in detail.inspections],
         )
 
 

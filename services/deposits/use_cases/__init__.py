@@ -3,7 +3,9 @@ change, its audit row and its event commit together or not at all."""
 
 from services.deposits.use_cases.deposits import (
     UnknownCustomer,
+    attach_collection_proof,
     collect_deposit,
+    collection_proof,
     flag_overdue_return,
     request_deposit,
     request_deposit_by_staff,
@@ -12,6 +14,7 @@ from services.deposits.use_cases.deposits import (
 )
 from services.deposits.use_cases.queries import (
     DepositCriteria,
+    DepositDetail,
     customer_names,
     dashboard,
     get_deposit,
@@ -19,19 +22,24 @@ from services.deposits.use_cases.queries import (
 )
 from services.deposits.use_cases.upstream import (
     apply_customer,
-    apply_job_closed,
+    apply_inspection,
+    apply_job,
     apply_quote_accepted,
     apply_tenant_settings,
 )
 
 __all__ = [
     "DepositCriteria",
+    "DepositDetail",
     "UnknownCustomer",
     "apply_customer",
-    "apply_job_closed",
+    "apply_inspection",
+    "apply_job",
     "apply_quote_accepted",
     "apply_tenant_settings",
+    "attach_collection_proof",
     "collect_deposit",
+    "collection_proof",
     "customer_names",
     "dashboard",
     "flag_overdue_return",

@@ -1,19 +1,29 @@
-"""Deposit commands: request, collect, return, void, and the overdue-return flag. Each runs inside
-the caller's unit of work and never commits: the state change, its audit row and its event commit
-together or not at all."""
+"""Deposit commands: request, collect (with its proof), return, void, and the overdue-return flag.
+Each runs inside the caller's unit of work and never commits: the state change, its audit row and its
+event commit together or not at all."""
 
+import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
 from services.deposits.adapters.uow import DepositsUnitOfWork
-from services.deposits.domain import Collection, Deposit, DepositNotFound, DepositReturn, DepositsTenant
+from services.deposits.domain import (
+    Collection,
+    Deposit,
+    DepositNotFound,
+    DepositReturn,
+    DepositsTenant,
+    ProofNotFound,
+)
 from shared.actors import SYSTEM, Actor
 from shared.auth import Principal
 from shared.clock import local_date
 from shared.contracts.deposits import CollectionMethod, RefundMethod, ReturnKind
 from shared.contracts.documents import DocumentKind
+from shared.db.proofs import StoredImage
 from shared.errors import RuleViolation
+from shared.images import accept_image
 
 
 class UnknownCustomer(RuleViolation):
@@ -51,6 +61,7 @@ async def request_deposit(
 ) -> Deposit:
     """Creates a pending deposit with its DEP number; the customer is asked to pay it."""
     tenant = await uow.reference.tenant(tenant_id)
+    job = await uow.reference.job(tenant_id, job_id)
     sequence = tenant.sequence(DocumentKind.DEPOSIT_REQUEST, branch_id=branch_id, now=now)
     deposit, requested = Deposit.request(
         id=uuid4(),
@@ -62,7 +73,7 @@ async def request_deposit(
         requested_on=local_date(now, tenant.timezone),
         job_id=job_id,
         quote_id=quote_id,
-        job_closed_on=await uow.reference.job_closed_on(tenant_id, job_id),
+        job_closed_on=job.closed_on if job else None,
         at=now,
         by=actor,
     )
@@ -146,13 +157,15 @@ async def return_deposit(
     returned_on: date | None,
     now: datetime,
 ) -> Deposit:
-    """Returns a held deposit (full, partial or forfeit) and issues its DEPRR; a concurrent second
-    return of the same deposit waits on the row lock, then gets a conflict."""
+    """Returns a held deposit (full, partial or forfeit) once its job, if it has one, has closed or
+    was cancelled, and issues its DEPRR; a concurrent second return of the same deposit waits on the
+    row lock, then gets a conflict."""
     deposit = await load_deposit(uow, staff, deposit_id, for_update=True)
     tenant = await uow.reference.tenant(deposit.tenant_id)
     today = local_date(now, tenant.timezone)
     returned_on = returned_on or today
     terms = deposit.check_return(
+        job=await uow.reference.job(deposit.tenant_id, deposit.job_id),
         kind=kind,
         amount=amount,
         method=method,
@@ -181,6 +194,40 @@ async def return_deposit(
     await uow.deposits.save_state(deposit)
     await uow.record(returned, about=deposit.subject, actor=staff.actor, at=now)
     return deposit
+
+
+async def attach_collection_proof(
+    *,
+    uow: DepositsUnitOfWork,
+    staff: Principal,
+    deposit_id: UUID,
+    collection_id: UUID,
+    content: bytes,
+    now: datetime,
+) -> Deposit:
+    """Keeps an image proving a collection (a transfer slip, a photo of the cash or cheque), accepted
+    by its bytes; the upload is in the deposit's audit trail."""
+    deposit = await load_deposit(uow, staff, deposit_id, for_update=False)
+    deposit.collection(collection_id)  # another deposit's collection is not found, whatever the file
+    image = accept_image(content, field="file")
+    sha256 = hashlib.sha256(image.content).hexdigest()
+    attached = deposit.attach_collection_proof(
+        collection_id, content_type=image.content_type, size_bytes=len(image.content), sha256=sha256
+    )
+    await uow.deposits.save_proof(deposit, collection_id, image, sha256, now, staff.actor)
+    await uow.record(attached, about=deposit.subject, actor=staff.actor, at=now)
+    return deposit
+
+
+async def collection_proof(
+    *, uow: DepositsUnitOfWork, staff: Principal, deposit_id: UUID, collection_id: UUID
+) -> StoredImage:
+    deposit = await load_deposit(uow, staff, deposit_id, for_update=False)
+    deposit.collection(collection_id)
+    proof = await uow.deposits.proof(deposit.tenant_id, collection_id)
+    if proof is None:
+        raise ProofNotFound("No proof was uploaded for this collection")
+    return proof
 
 
 async def void_return(

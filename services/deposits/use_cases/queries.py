@@ -1,4 +1,5 @@
-"""What staff read: one deposit with its audit trail, the filtered list, the dashboard figures."""
+"""What staff read: one deposit with its audit trail, its job and the job's inspections, the
+filtered list, the dashboard figures."""
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -7,21 +8,32 @@ from uuid import UUID
 
 from services.deposits.adapters.repository import DepositFilter, month_bounds
 from services.deposits.adapters.uow import DepositsUnitOfWork
-from services.deposits.domain import Deposit
+from services.deposits.domain import Deposit, Inspection, Job
 from services.deposits.use_cases.deposits import load_deposit
 from shared.auth import Principal
 from shared.clock import local_date
 from shared.contracts.deposits import DepositStatus
 
 
-async def get_deposit(
-    *, uow: DepositsUnitOfWork, staff: Principal, deposit_id: UUID
-) -> tuple[Deposit, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class DepositDetail:
+    deposit: Deposit
+    audit: list[dict[str, Any]]
+    job: Job | None  # None: no job, or one deposits has not heard of yet
+    inspections: list[Inspection]  # the job's, for staff deciding a partial return or a forfeit
+
+
+async def get_deposit(*, uow: DepositsUnitOfWork, staff: Principal, deposit_id: UUID) -> DepositDetail:
     deposit = await load_deposit(uow, staff, deposit_id, for_update=False)
     history = await uow.audit.history(
         tenant_id=staff.tenant_id, subject_type=deposit.subject.type, subject_id=str(deposit_id)
     )
-    return deposit, history
+    return DepositDetail(
+        deposit=deposit,
+        audit=history,
+        job=await uow.reference.job(deposit.tenant_id, deposit.job_id),
+        inspections=await uow.reference.inspections_of_job(deposit.tenant_id, deposit.job_id),
+    )
 
 
 @dataclass(frozen=True)

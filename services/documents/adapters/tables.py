@@ -57,6 +57,17 @@ customers = Table(
     PrimaryKeyConstraint("tenant_id", "customer_id"),
 )
 
+# The job's number and branch, for the documents of a job; equipment and internal notes are not kept.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("job_id", Text, nullable=False),
+    Column("job_number", Text, nullable=False),
+    Column("branch_id", Text),
+    PrimaryKeyConstraint("tenant_id", "job_id"),
+)
+
 documents = Table(
     "documents",
     metadata,
@@ -68,9 +79,11 @@ documents = Table(
     Column("number", Text, nullable=False),
     Column("related_number", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("job_id", Text),
     UniqueConstraint("tenant_id", "kind", "number"),
     Index("documents_by_customer", "tenant_id", "customer_id", "created_at"),
     Index("documents_by_tenant", "tenant_id", "created_at"),
+    Index("documents_by_job", "tenant_id", "job_id", postgresql_where=text("job_id IS NOT NULL")),
 )
 
 render_jobs = Table(

@@ -116,6 +116,10 @@ TEXT: dict[str, dict[str, str]] = {
         "th": "เงินมัดจำที่หักไว้ {deposit} (ใบคืนเงินมัดจำ {receipt}) {amount}",
     },
     "issued_by": {"en": "Issued by (authorised signature)", "th": "ผู้ออกเอกสาร (ผู้มีอำนาจลงนาม)"},
+    # The AI job report
+    "job_number": {"en": "Job no.", "th": "เลขที่งาน"},
+    "report_number": {"en": "Report no.", "th": "เลขที่รายงาน"},
+    "summary": {"en": "Summary", "th": "สรุป"},
 }
 UNITS: dict[str, dict[str, tuple[str, str]]] = {
     # unit as billing sends it → (one, many) in each language
@@ -144,6 +148,14 @@ class Amount:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A titled passage of prose (the job report's summary and sections)."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Part:
     """Everything the document states, in one language."""
 
@@ -157,6 +169,7 @@ class Part:
     notes: tuple[Row, ...] = ()
     statements: tuple[str, ...] = ()
     void_notice: str | None = None
+    sections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from services.documents.content.common import (
     text,
 )
 from services.documents.content.deposits import deposit_layout, deposit_part
+from services.documents.content.report import report_layout, report_part
 from services.documents.domain import (
     LANGUAGES,
     CustomerProfile,
@@ -19,6 +20,7 @@ from services.documents.domain import (
     DepositRequestFacts,
     DepositReturnFacts,
     DocumentFacts,
+    JobReportFacts,
     TenantProfile,
     version_status,
 )
@@ -28,12 +30,16 @@ from shared.contracts.types import Language
 def _part(facts: DocumentFacts, language: Language, timezone: str) -> Part:
     if isinstance(facts, DepositRequestFacts | DepositReceiptFacts | DepositReturnFacts):
         return deposit_part(facts, language, timezone)
+    if isinstance(facts, JobReportFacts):
+        return report_part(facts, language, timezone)
     return billing_part(facts, language)
 
 
 def _layout(facts: DocumentFacts, tenant: TenantProfile, language: Language) -> Layout:
     if isinstance(facts, DepositRequestFacts | DepositReceiptFacts | DepositReturnFacts):
         return deposit_layout(facts, tenant)
+    if isinstance(facts, JobReportFacts):
+        return report_layout(facts)
     return billing_layout(facts, tenant, language)
 
 

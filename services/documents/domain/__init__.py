@@ -1,6 +1,6 @@
 """Customer documents: the facts each one states and the event that issues it, the job that renders
-each version, the files a rendered version has, and the business and customer they print. Pure: no
-I/O, no clock."""
+each version, the files a rendered version has, the signed documents the operations system uploads,
+and the business, customer and job they print. Pure: no I/O, no clock."""
 
 from services.documents.domain.billing_facts import (
     AppliedPrepaymentFacts,
@@ -22,13 +22,17 @@ from services.documents.domain.billing_facts import (
 )
 from services.documents.domain.documents import (
     LANGUAGES,
+    BundleNames,
     Document,
     DocumentNotFound,
     DocumentNotRendered,
     DocumentVersion,
     JobState,
+    PageNotFound,
     StoredFile,
     download_name,
+    page_image_key,
+    signed_file_key,
     storage_key,
 )
 from services.documents.domain.facts import (
@@ -46,6 +50,15 @@ from services.documents.domain.facts import (
     version_status,
     voided_return_facts,
 )
+from services.documents.domain.intake import (
+    IntakeReceipt,
+    Upload,
+    UploadChecksumMismatch,
+    UploadEmpty,
+    UploadTooLarge,
+    intake_key,
+    intake_storage_key,
+)
 from services.documents.domain.jobs import (
     JobStatus,
     OriginalDocumentMissing,
@@ -54,7 +67,14 @@ from services.documents.domain.jobs import (
     RenderJob,
     RetryPolicy,
 )
-from services.documents.domain.reference import BranchProfile, CustomerProfile, TenantProfile
+from services.documents.domain.reference import BranchProfile, CustomerProfile, JobProfile, TenantProfile
+from services.documents.domain.report_facts import (
+    BilingualFacts,
+    JobReportFacts,
+    ReportSectionFacts,
+    job_report_facts,
+)
+from services.documents.domain.signed import SignedDocument, SignedVersionTaken, UploadNotArrived
 
 __all__ = [
     "DOCUMENT_OF_EVENT",
@@ -62,7 +82,9 @@ __all__ = [
     "LANGUAGES",
     "VOID_VERSION",
     "AppliedPrepaymentFacts",
+    "BilingualFacts",
     "BranchProfile",
+    "BundleNames",
     "CoveredInvoiceFacts",
     "CoveredRetentionFacts",
     "CustomerProfile",
@@ -74,32 +96,49 @@ __all__ = [
     "DocumentNotFound",
     "DocumentNotRendered",
     "DocumentVersion",
+    "IntakeReceipt",
     "InvoiceFacts",
     "InvoiceLineFacts",
     "InvoicePaymentFacts",
+    "JobProfile",
+    "JobReportFacts",
     "JobState",
     "JobStatus",
     "OriginalDocumentMissing",
+    "PageNotFound",
     "PaymentReceiptFacts",
     "PaymentVersionTaken",
     "PrepaymentReceiptFacts",
     "RenderInputMissing",
     "RenderJob",
+    "ReportSectionFacts",
     "RetryPolicy",
+    "SignedDocument",
+    "SignedVersionTaken",
     "StoredFile",
     "TaxInvoiceFacts",
     "TaxInvoiceLineFacts",
     "TaxPartyFacts",
     "TenantProfile",
+    "Upload",
+    "UploadChecksumMismatch",
+    "UploadEmpty",
+    "UploadNotArrived",
+    "UploadTooLarge",
     "VoidFacts",
     "download_name",
+    "intake_key",
+    "intake_storage_key",
     "invoice_facts",
     "invoice_with_payment",
+    "job_report_facts",
+    "page_image_key",
     "payment_receipt_facts",
     "prepayment_receipt_facts",
     "receipt_facts",
     "request_facts",
     "return_facts",
+    "signed_file_key",
     "storage_key",
     "tax_invoice_facts",
     "version_status",

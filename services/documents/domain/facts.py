@@ -19,6 +19,7 @@ from services.documents.domain.billing_facts import (
     prepayment_receipt_facts,
     tax_invoice_facts,
 )
+from services.documents.domain.report_facts import JobReportFacts
 from shared.clock import local_date
 from shared.contracts import billing as billing_events
 from shared.contracts import deposits as deposit_events
@@ -37,6 +38,7 @@ class _Facts(BaseModel):
     deposit_id: UUID
     deposit_number: str
     customer_id: str
+    job_id: str | None = None  # None in facts stored before documents kept the job
 
 
 class DepositRequestFacts(_Facts):
@@ -147,7 +149,8 @@ DocumentFacts = Annotated[
     | InvoiceFacts
     | PaymentReceiptFacts
     | PrepaymentReceiptFacts
-    | TaxInvoiceFacts,
+    | TaxInvoiceFacts
+    | JobReportFacts,
     Field(discriminator="kind"),
 ]
 FACTS: TypeAdapter[DocumentFacts] = TypeAdapter(DocumentFacts)
@@ -162,6 +165,7 @@ def request_facts(event: deposit_events.DepositRequested) -> DepositRequestFacts
         deposit_id=event.deposit_id,
         deposit_number=event.deposit_number,
         customer_id=event.customer_id,
+        job_id=event.job_id,
         amount=event.amount,
         requested_on=event.requested_on,
     )
@@ -172,6 +176,7 @@ def receipt_facts(event: deposit_events.DepositCollected) -> DepositReceiptFacts
         deposit_id=event.deposit_id,
         deposit_number=event.deposit_number,
         customer_id=event.customer_id,
+        job_id=event.job_id,
         receipt_number=event.receipt_number,
         amount=event.amount,
         method=event.method,
@@ -189,6 +194,7 @@ def return_facts(event: deposit_events.DepositReturned) -> DepositReturnFacts:
         deposit_id=event.deposit_id,
         deposit_number=event.deposit_number,
         customer_id=event.customer_id,
+        job_id=event.job_id,
         receipt_number=event.receipt_number,
         collection_receipt_numbers=list(event.collection_receipt_numbers),
         return_kind=event.kind,

@@ -1,11 +1,11 @@
-"""What a document prints besides its facts: the business and the customer, the slices of the
-operations system's tenants and customers this service keeps. Pure."""
+"""What a document prints besides its facts: the business, the customer and the job, the slices of
+the operations system's tenants, customers and jobs this service keeps. Pure."""
 
 from dataclasses import dataclass
 from typing import Literal, Self
 
 from shared.contracts.types import Language
-from shared.contracts.upstream import CustomerUpserted, TenantSettingsUpdated
+from shared.contracts.upstream import CustomerUpserted, JobClosed, JobStageChanged, TenantSettingsUpdated
 
 
 @dataclass(frozen=True)
@@ -95,3 +95,17 @@ class CustomerProfile:
             tax_branch_no=customer.tax_branch_no,
             preferred_language=customer.preferred_language,
         )
+
+
+@dataclass(frozen=True)
+class JobProfile:
+    """A job as its documents name it: its number, and the branch that runs it (a signed document or
+    report sent without a branch belongs to the job's). Equipment and internal notes are not kept."""
+
+    job_id: str
+    job_number: str
+    branch_id: str | None = None
+
+    @classmethod
+    def of(cls, job: JobStageChanged | JobClosed, branch_id: str | None) -> Self:
+        return cls(job_id=job.job_id, job_number=job.job_number or job.job_id, branch_id=branch_id)

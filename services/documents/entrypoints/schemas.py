@@ -9,21 +9,52 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.documents.domain import Document, DocumentVersion, JobStatus
 from shared.contracts.documents import DocumentKind
 from shared.contracts.types import Id, Language
+from shared.errors import RuleViolation
 from shared.money import Money
+
+MAX_KIND_FILTERS = 20
 
 
 class BundleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     customer_id: Id
+    # Bounded because the whole body is parsed before it is checked; a customer's every document is
+    # GET /v1/bundles/customer, with no cap.
     document_ids: Annotated[list[UUID], Field(min_length=1, max_length=200)]
     language: Language = Field(description="The language printed first in every PDF")
+
+
+def kinds_of(values: list[str]) -> frozenset[DocumentKind]:
+    """`kinds` as given: repeated, or separated by commas; empty means every kind."""
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if len(names) > MAX_KIND_FILTERS:
+        raise RuleViolation(f"At most {MAX_KIND_FILTERS} kinds", field="kinds")
+    known = {kind.value for kind in DocumentKind}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise RuleViolation(
+            f"Unknown kind {', '.join(unknown)}; known: {', '.join(sorted(known))}", field="kinds"
+        )
+    return frozenset(DocumentKind(name) for name in names)
+
+
+def issue_dates(issued_from: date | None, issued_to: date | None) -> None:
+    if issued_from is not None and issued_to is not None and issued_to < issued_from:
+        raise RuleViolation("issued_to is before issued_from", field="issued_to")
+
+
+class IntakeOut(BaseModel):
+    key: str = Field(description="What the event's FileRef.key carries")
+    sha256: str
+    size_bytes: int
 
 
 class FileOut(BaseModel):
     language: Language
     sha256: str
     size_bytes: int
+    pages: int | None = Field(description="None for files rendered before pages were counted")
 
 
 class VersionOut(BaseModel):
@@ -46,7 +77,10 @@ class VersionOut(BaseModel):
             amount=v.amount,
             reference=v.reference,
             related_number=v.related_number,
-            files=[FileOut(language=f.language, sha256=f.sha256, size_bytes=f.size_bytes) for f in v.files],
+            files=[
+                FileOut(language=f.language, sha256=f.sha256, size_bytes=f.size_bytes, pages=f.pages)
+                for f in v.files
+            ],
             render_ms=v.render_ms,
             rendered_at=v.rendered_at,
         )
@@ -66,6 +100,7 @@ class DocumentOut(BaseModel):
     customer_id: str
     branch_id: str | None
     related_number: str | None
+    job_id: str | None = Field(description="The job the document is tied to, if any")
     status: Literal["issued", "void"] | None = Field(description="Of the latest rendered version")
     latest_version: int | None
     created_at: datetime
@@ -82,6 +117,7 @@ class DocumentOut(BaseModel):
             customer_id=d.customer_id,
             branch_id=d.branch_id,
             related_number=d.related_number,
+            job_id=d.job_id,
             status=latest.status if latest else None,
             latest_version=latest.version if latest else None,
             created_at=d.created_at,

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.documents import use_cases
 from services.documents.adapters import metrics
+from services.documents.adapters.pdf import page_count
 from services.documents.adapters.renderer import PdfRenderer, render_html
 from services.documents.adapters.storage import DocumentStorage
 from services.documents.adapters.uow import DocumentsUnitOfWork
@@ -146,8 +147,9 @@ class RenderWorker:
             files = []
             for language, pdf in zip(LANGUAGES, pdfs, strict=True):
                 key = storage_key(job.tenant_id, job.kind, job.number, job.version, language)
+                page_total = await asyncio.to_thread(page_count, pdf.content)
                 await asyncio.to_thread(self._storage.put, key, pdf.content)
-                files.append(StoredFile(language, key, pdf.sha256, pdf.size_bytes))
+                files.append(StoredFile(language, key, pdf.sha256, pdf.size_bytes, page_total))
         except asyncio.CancelledError:
             raise
         except Exception as error:

@@ -2,11 +2,13 @@
 Everything is scoped to the caller's tenant and branches; anything else looks absent."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Self
 from uuid import UUID
 
 from services.documents.adapters.repository import DocumentFilter
 from services.documents.adapters.uow import DocumentsUnitOfWork
-from services.documents.domain import Document, DocumentNotFound, download_name
+from services.documents.domain import Document, DocumentNotFound, DocumentVersion, download_name
 from shared.auth import Principal
 from shared.contracts.documents import DocumentKind
 from shared.contracts.types import Language
@@ -25,13 +27,31 @@ class FileToServe:
     storage_key: str
     download_name: str
     sha256: str
+    size_bytes: int
+    pages: int | None
+    version: int
+    rendered_at: datetime
+
+    @classmethod
+    def of(cls, version: DocumentVersion, language: Language, name: str) -> Self:
+        stored = version.file(language)
+        return cls(
+            storage_key=stored.storage_key,
+            download_name=name,
+            sha256=stored.sha256,
+            size_bytes=stored.size_bytes,
+            pages=stored.pages,
+            version=version.version,
+            rendered_at=version.rendered_at,
+        )
 
 
-async def _language_for(uow: DocumentsUnitOfWork, document: Document) -> Language:
-    customer = await uow.reference.customer(document.tenant_id, document.customer_id)
+async def language_of_customer(uow: DocumentsUnitOfWork, tenant_id: str, customer_id: str) -> Language:
+    """The customer's preferred language; the business's default for a customer not known here."""
+    customer = await uow.reference.customer(tenant_id, customer_id)
     if customer is not None:
         return customer.preferred_language
-    tenant = await uow.reference.tenant(document.tenant_id)
+    tenant = await uow.reference.tenant(tenant_id)
     return tenant.default_language if tenant else "th"
 
 
@@ -49,36 +69,8 @@ async def find_file(
     document = await get_document(uow=uow, staff=staff, document_id=document_id)
     document.check_customer(customer_id)
     rendered = document.rendered_version(version)
-    stored = rendered.file(language or await _language_for(uow, document))
-    return FileToServe(stored.storage_key, download_name(document.number, rendered.status), stored.sha256)
-
-
-async def find_bundle(
-    *,
-    uow: DocumentsUnitOfWork,
-    staff: Principal,
-    customer_id: str,
-    document_ids: list[UUID],
-    language: Language,
-) -> list[FileToServe]:
-    """The latest PDF of each document, all of them the customer's, or DocumentNotFound."""
-    wanted = list(dict.fromkeys(document_ids))
-    found = {d.document_id: d for d in await uow.documents.many(staff.tenant_id, wanted)}
-    files: list[FileToServe] = []
-    names: set[str] = set()
-    for wanted_id in wanted:
-        document = found.get(wanted_id)
-        if document is None or not staff.can_see_branch(document.branch_id):
-            raise DocumentNotFound(f"Document {wanted_id} not found")
-        document.check_customer(customer_id)
-        rendered = document.rendered_version()
-        name = download_name(document.number, rendered.status)
-        if name in names:  # two kinds sharing a configured prefix
-            name = f"{document.kind.value}-{name}"
-        names.add(name)
-        stored = rendered.file(language)
-        files.append(FileToServe(stored.storage_key, name, stored.sha256))
-    return files
+    language = language or await language_of_customer(uow, document.tenant_id, document.customer_id)
+    return FileToServe.of(rendered, language, download_name(document.number, rendered.status))
 
 
 async def list_documents(
@@ -87,6 +79,7 @@ async def list_documents(
     staff: Principal,
     customer_id: str | None,
     kind: DocumentKind | None,
+    job_id: str | None,
     limit: int,
     offset: int,
 ) -> tuple[list[Document], int]:
@@ -96,6 +89,7 @@ async def list_documents(
         branches=staff.branch_scope,
         customer_id=customer_id,
         kind=kind,
+        job_id=job_id,
         limit=limit,
         offset=offset,
     )

@@ -1,5 +1,5 @@
-"""Scheduling: each deposit and billing fact with a document becomes a render job for one version,
-in the transaction that records the fact as applied."""
+"""Scheduling: each deposit and billing fact with a document, and each AI job report, becomes a
+render job for one version, in the transaction that records the fact as applied."""
 
 from datetime import datetime
 from uuid import uuid4
@@ -15,6 +15,7 @@ from services.documents.domain import (
     PaymentVersionTaken,
     RenderJob,
     invoice_with_payment,
+    job_report_facts,
     voided_return_facts,
 )
 from shared.context import Trace
@@ -22,6 +23,7 @@ from shared.contracts.billing import PaymentRecorded
 from shared.contracts.deposits import DepositReturnVoided
 from shared.contracts.documents import DocumentKind, document_id
 from shared.contracts.envelope import EventContext, EventPayload
+from shared.contracts.upstream import JobReportPublished
 
 
 async def schedule_render(
@@ -100,3 +102,20 @@ async def schedule_invoice_payment(
     )
     if not added:
         raise PaymentVersionTaken(f"version {facts.version} of {fact.invoice_number} was taken meanwhile")
+
+
+async def schedule_job_report(
+    *, uow: DocumentsUnitOfWork, event: EventContext, fact: JobReportPublished
+) -> None:
+    """The customer version of the AI job report, as version 1 of its document: the summary and
+    sections only; the internal recommendations are dropped before anything is stored. It belongs
+    to the job's branch when the event names none."""
+    job = await uow.reference.job(event.tenant_id, fact.job_id)
+    await schedule_render(
+        uow=uow,
+        tenant_id=event.tenant_id,
+        branch_id=event.branch_id or (job.branch_id if job else None),
+        facts=job_report_facts(fact, job_number=job.job_number if job else None),
+        version=1,
+        now=event.now,
+    )

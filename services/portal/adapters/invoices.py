@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, exists, or_, select
+from sqlalchemy import Row, and_, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -246,14 +246,13 @@ class InvoiceStore:
     # Reads, scoped by tenant and customer ----------------------------------------------------------
 
     async def _latest_reports(
-        self, scope: CustomerScope, invoice_id: UUID | None
+        self, scope: CustomerScope, invoice_ids: list[UUID]
     ) -> dict[UUID, PaymentReport]:
         query = select(payment_reports).where(
             payment_reports.c.tenant_id == scope.tenant_id,
             payment_reports.c.customer_id == scope.customer_id,
+            payment_reports.c.invoice_id.in_(invoice_ids),
         )
-        if invoice_id is not None:
-            query = query.where(payment_reports.c.invoice_id == invoice_id)
         # An open report is always the newest (a new one needs the last one closed).
         query = query.order_by(
             (payment_reports.c.status == ReportStatus.OPEN.value).asc(),
@@ -262,23 +261,39 @@ class InvoiceStore:
         )
         return {row.invoice_id: _report(row) for row in await self._conn.execute(query)}
 
-    async def invoices(self, scope: CustomerScope, invoice_id: UUID | None = None) -> list[Invoice]:
+    def _sent_of(self, scope: CustomerScope) -> list[Any]:
+        return [
+            invoices.c.tenant_id == scope.tenant_id,
+            invoices.c.customer_id == scope.customer_id,
+            invoices.c.issue_date.is_not(None),
+        ]
+
+    async def invoices(
+        self,
+        scope: CustomerScope,
+        invoice_id: UUID | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Invoice]:
         """The customer's sent invoices, newest first."""
         query = select(
             invoices,
             _rendered(invoices.c.document_id).label("pdf_ready"),
             _rendered(invoices.c.tax_invoice_document_id).label("tax_invoice_ready"),
-        ).where(
-            invoices.c.tenant_id == scope.tenant_id,
-            invoices.c.customer_id == scope.customer_id,
-            invoices.c.issue_date.is_not(None),
-        )
+        ).where(*self._sent_of(scope))
         if invoice_id is not None:
             query = query.where(invoices.c.invoice_id == invoice_id)
-        query = query.order_by(invoices.c.issue_date.desc(), invoices.c.number.desc())
+        query = query.order_by(invoices.c.issue_date.desc(), invoices.c.number.desc(), invoices.c.invoice_id)
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
         rows = list(await self._conn.execute(query))
-        reports = await self._latest_reports(scope, invoice_id) if rows else {}
+        reports = await self._latest_reports(scope, [row.invoice_id for row in rows]) if rows else {}
         return [_invoice(row, reports.get(row.invoice_id)) for row in rows]
+
+    async def count(self, scope: CustomerScope) -> int:
+        query = select(func.count()).select_from(invoices).where(*self._sent_of(scope))
+        return int(await self._conn.scalar(query) or 0)
 
 
 class SlipStore:

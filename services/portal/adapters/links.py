@@ -5,7 +5,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.portal.adapters.tables import links
-from services.portal.domain import PortalLink
+from services.portal.domain import LinkScope, LinkScopeKind, PortalLink
 from shared.actors import Actor
 
 
@@ -20,6 +20,7 @@ def _link(row: Row[Any]) -> PortalLink:
         created_by=Actor(row.created_by_id, row.created_by_name),
         revoked_at=row.revoked_at,
         revoked_by=Actor(row.revoked_by_id, row.revoked_by_name) if row.revoked_by_id else None,
+        scope=LinkScope(LinkScopeKind(row.scope), invoice_id=row.invoice_id, quote_id=row.quote_id),
     )
 
 
@@ -38,6 +39,9 @@ class LinkRepository:
                 expires_at=link.expires_at,
                 created_by_id=link.created_by.user_id,
                 created_by_name=link.created_by.name,
+                scope=link.scope.kind.value,
+                invoice_id=link.scope.invoice_id,
+                quote_id=link.scope.quote_id,
             )
         )
 

@@ -1,16 +1,16 @@
 """The projection store: idempotent upserts from events, and reads that are always scoped by the
-tenant and the customer."""
+tenant and the customer (long lists a page at a time)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Table, and_, func, select
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.portal.adapters.tables import customers, deposits, documents, jobs, receipts, tenants
+from services.portal.adapters.tables import customers, deposits, documents, jobs, quotes, receipts, tenants
 from services.portal.domain import (
     Business,
     CustomerProfile,
@@ -20,6 +20,7 @@ from services.portal.domain import (
     Document,
     Equipment,
     Job,
+    Quote,
     Receipt,
 )
 from shared.contracts.deposits import DepositStatus, ReturnKind
@@ -88,7 +89,48 @@ def _document(row: Row[Any]) -> Document:
         amount=row.amount,
         reference=row.reference,
         languages=tuple(row.languages),
+        job_id=row.job_id,
+        pages={language: int(count) for language, count in row.pages.items()},
     )
+
+
+def _receipt(row: Row[Any]) -> Receipt:
+    return Receipt(
+        kind=row.kind,
+        number=row.number,
+        issued_on=row.dated,
+        amount=row.amount,
+        method=row.method,
+        reference=row.reference,
+        deposit_number=row.deposit_number,
+        void=row.void,
+        document_id=row.document_id,
+        retained_amount=row.retained_amount,
+        reason=row.reason,
+        pdf_ready=row.pdf_ready,
+        invoice_number=row.invoice_number,
+    )
+
+
+# A receipt is dated as its document is, once rendered (the zip of a year is made by that date), and
+# until then by the event that issued it.
+_RENDERED_RECEIPTS = receipts.outerjoin(
+    documents,
+    and_(
+        documents.c.tenant_id == receipts.c.tenant_id,
+        documents.c.document_id == receipts.c.document_id,
+        documents.c.customer_id == receipts.c.customer_id,
+    ),
+)
+_RECEIPT_DATE = func.coalesce(documents.c.issued_on, receipts.c.issued_on)
+
+
+def _in_year(column: Any, year: int) -> ColumnElement[bool]:
+    return column.between(date(year, 1, 1), date(year, 12, 31))
+
+
+def _limited(query: Select[Any], limit: int | None, offset: int) -> Select[Any]:
+    return query if limit is None else query.limit(limit).offset(offset)
 
 
 class ReadModel:
@@ -152,6 +194,20 @@ class ReadModel:
                     {"name_en": e.name_en, "name_th": e.name_th, "quantity": e.quantity}
                     for e in job.equipment
                 ],
+                "as_of": as_of,
+            },
+        )
+
+    async def save_quote(self, tenant_id: str, quote: Quote, *, as_of: datetime) -> None:
+        await self._upsert_newer(
+            quotes,
+            {
+                "tenant_id": tenant_id,
+                "quote_id": quote.quote_id,
+                "customer_id": quote.customer_id,
+                "number": quote.number,
+                "job_id": quote.job_id,
+                "signed_at": quote.signed_at,
                 "as_of": as_of,
             },
         )
@@ -314,49 +370,99 @@ class ReadModel:
         query = query.order_by(deposits.c.requested_on.desc().nulls_last(), deposits.c.number.desc())
         return [_deposit(row) for row in await self._conn.execute(query)]
 
-    async def receipts(self, scope: CustomerScope, invoice_id: UUID | None = None) -> list[Receipt]:
-        """The customer's receipts, newest first (only an invoice's payment receipts if one is named)."""
-        rendered = and_(
-            documents.c.tenant_id == receipts.c.tenant_id,
-            documents.c.document_id == receipts.c.document_id,
-            documents.c.customer_id == receipts.c.customer_id,
-        )
-        query = (
-            select(receipts, documents.c.document_id.is_not(None).label("pdf_ready"))
-            .select_from(receipts.outerjoin(documents, rendered))
-            .where(
-                receipts.c.tenant_id == scope.tenant_id,
-                receipts.c.customer_id == scope.customer_id,
-                receipts.c.issued_on.is_not(None),
+    async def quote(self, tenant_id: str, quote_id: str) -> Quote | None:
+        row = (
+            await self._conn.execute(
+                select(quotes).where(quotes.c.tenant_id == tenant_id, quotes.c.quote_id == quote_id)
             )
-            .order_by(receipts.c.issued_on.desc(), receipts.c.number.desc())
-        )
-        if invoice_id is not None:
-            query = query.where(receipts.c.invoice_id == invoice_id)
-        return [
-            Receipt(
-                kind=row.kind,
-                number=row.number,
-                issued_on=row.issued_on,
-                amount=row.amount,
-                method=row.method,
-                reference=row.reference,
-                deposit_number=row.deposit_number,
-                void=row.void,
-                document_id=row.document_id,
-                retained_amount=row.retained_amount,
-                reason=row.reason,
-                pdf_ready=row.pdf_ready,
-                invoice_number=row.invoice_number,
-            )
-            for row in await self._conn.execute(query)
-        ]
+        ).first()
+        return Quote(row.quote_id, row.number, row.customer_id, row.job_id, row.signed_at) if row else None
 
-    async def documents(self, scope: CustomerScope, document_id: UUID | None = None) -> list[Document]:
-        query = select(documents).where(
-            documents.c.tenant_id == scope.tenant_id, documents.c.customer_id == scope.customer_id
+    def _receipts_of(self, scope: CustomerScope, invoice_id: UUID | None, year: int | None) -> list[Any]:
+        conditions = [
+            receipts.c.tenant_id == scope.tenant_id,
+            receipts.c.customer_id == scope.customer_id,
+            receipts.c.issued_on.is_not(None),
+        ]
+        if invoice_id is not None:
+            conditions.append(receipts.c.invoice_id == invoice_id)
+        if year is not None:
+            conditions.append(_in_year(_RECEIPT_DATE, year))
+        return conditions
+
+    async def receipts(
+        self,
+        scope: CustomerScope,
+        invoice_id: UUID | None = None,
+        *,
+        year: int | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Receipt]:
+        """The customer's receipts, newest first (only an invoice's payment receipts if one is named,
+        only a year's if one is)."""
+        query = (
+            select(
+                receipts,
+                documents.c.document_id.is_not(None).label("pdf_ready"),
+                _RECEIPT_DATE.label("dated"),
+            )
+            .select_from(_RENDERED_RECEIPTS)
+            .where(*self._receipts_of(scope, invoice_id, year))
+            .order_by(_RECEIPT_DATE.desc(), receipts.c.number.desc(), receipts.c.kind)
         )
+        return [_receipt(row) for row in await self._conn.execute(_limited(query, limit, offset))]
+
+    async def count_receipts(self, scope: CustomerScope, *, year: int | None = None) -> int:
+        query = (
+            select(func.count()).select_from(_RENDERED_RECEIPTS).where(*self._receipts_of(scope, None, year))
+        )
+        return int(await self._conn.scalar(query) or 0)
+
+    async def receipt_years(self, scope: CustomerScope) -> list[int]:
+        """The years the customer has receipts in, newest first."""
+        year = func.extract("year", _RECEIPT_DATE)
+        query = (
+            select(year)
+            .select_from(_RENDERED_RECEIPTS)
+            .where(*self._receipts_of(scope, None, None))
+            .group_by(year)
+            .order_by(year.desc())
+        )
+        return [int(value) for value in await self._conn.scalars(query)]
+
+    async def receipt_totals(self, scope: CustomerScope, *, year: int) -> dict[str, Decimal]:
+        """Each receipt type's total in the year; void receipts count for nothing."""
+        query = (
+            select(receipts.c.kind, func.sum(receipts.c.amount))
+            .select_from(_RENDERED_RECEIPTS)
+            .where(*self._receipts_of(scope, None, year), receipts.c.void.is_(False))
+            .group_by(receipts.c.kind)
+        )
+        return {kind: total for kind, total in await self._conn.execute(query)}
+
+    def _documents_of(self, scope: CustomerScope) -> list[Any]:
+        return [documents.c.tenant_id == scope.tenant_id, documents.c.customer_id == scope.customer_id]
+
+    async def documents(
+        self,
+        scope: CustomerScope,
+        document_id: UUID | None = None,
+        *,
+        job_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Document]:
+        query = select(documents).where(*self._documents_of(scope))
         if document_id is not None:
             query = query.where(documents.c.document_id == document_id)
-        query = query.order_by(documents.c.issued_on.desc(), documents.c.number.desc())
-        return [_document(row) for row in await self._conn.execute(query)]
+        if job_id is not None:
+            query = query.where(documents.c.job_id == job_id)
+        query = query.order_by(
+            documents.c.issued_on.desc(), documents.c.number.desc(), documents.c.document_id
+        )
+        return [_document(row) for row in await self._conn.execute(_limited(query, limit, offset))]
+
+    async def count_documents(self, scope: CustomerScope) -> int:
+        query = select(func.count()).select_from(documents).where(*self._documents_of(scope))
+        return int(await self._conn.scalar(query) or 0)

@@ -39,6 +39,10 @@ links = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoked_by_id", Text),
     Column("revoked_by_name", Text),
+    # What the link opens: customer (the whole account) | invoice | quote
+    Column("scope", Text, nullable=False, server_default="customer"),
+    Column("invoice_id", Uuid),
+    Column("quote_id", Text),
     Index("portal_links_by_customer", "tenant_id", "customer_id", "created_at"),
 )
 
@@ -229,6 +233,28 @@ documents = Table(
     Column("reference", Text, nullable=False),
     Column("related_number", Text),
     Column("languages", JSONB, nullable=False),
+    Column("job_id", Text),
+    # {"th": 2, "en": 2}: page images per language; {} when announced before pages were counted
+    Column("pages", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     PrimaryKeyConstraint("tenant_id", "document_id"),
     Index("documents_by_customer", "tenant_id", "customer_id"),
+    Index("documents_by_job", "tenant_id", "customer_id", "job_id"),
 )
+
+# Quotes the customer signed (`quote.signed.v1`): a link may open one of them.
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("quote_id", Text, nullable=False),
+    Column("customer_id", Text, nullable=False),
+    Column("number", Text, nullable=False),
+    Column("job_id", Text),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "quote_id"),
+)
+
+# Every table whose rows a customer sees; a trigger on each tells the open pages of that customer
+# that something changed (see adapters/live.py).
+CUSTOMER_TABLES = (customers, jobs, deposits, receipts, invoices, payment_reports, documents, quotes)

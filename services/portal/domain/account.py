@@ -1,15 +1,18 @@
 """The customer's view of their account: which jobs are active, what is owed or held, what was
-returned, their receipts and documents. Pure: no I/O, no clock."""
+returned, their receipts (by year, with each type's total) and documents, and long lists a page at
+a time. Pure: no I/O, no clock."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Generic, TypeVar
 from uuid import UUID
 
 from services.portal.domain.invoices import Invoice
 from services.portal.domain.reference import Job
 from shared.contracts.deposits import DepositStatus, ReturnKind
+from shared.contracts.documents import DocumentKind
 from shared.errors import NotFound
 from shared.money import ZERO
 
@@ -25,6 +28,35 @@ class JobNotFound(NotFound):
 
 class DocumentNotFound(NotFound):
     code = "document_not_found"
+
+
+class DocumentNotReady(NotFound):
+    """A document the link opens that the documents service has not announced yet."""
+
+    code = "document_not_ready"
+
+
+T = TypeVar("T")
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[T]):
+    """One page of a long list: its items, which page it is (from 1) and how many there are."""
+
+    items: list[T]
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def page_number(requested: int, total: int, size: int = PAGE_SIZE) -> int:
+    """The page to show: the one asked for, kept within the pages there are."""
+    return min(max(1, requested), max(1, -(-total // size)))
 
 
 # Language --------------------------------------------------------------------------------------------
@@ -162,6 +194,37 @@ class Receipt:
     invoice_number: str | None = None
 
 
+# The order the Receipts tab totals them in: RC, PREREC, DEPR, DEPRR.
+RECEIPT_KIND_ORDER = (
+    DocumentKind.RECEIPT,
+    DocumentKind.PREPAYMENT_RECEIPT,
+    DocumentKind.DEPOSIT_RECEIPT,
+    DocumentKind.DEPOSIT_RETURN_RECEIPT,
+)
+
+
+@dataclass(frozen=True)
+class ReceiptYear:
+    """A year of the customer's receipts, for their bookkeeper: each type's total (void receipts
+    left out) and the years there are receipts in."""
+
+    year: int
+    years: list[int]
+    totals: list[tuple[str, Decimal]]
+
+    @classmethod
+    def of(cls, year: int, years: Sequence[int], totals: Mapping[str, Decimal]) -> "ReceiptYear":
+        return cls(
+            year=year,
+            years=sorted(set(years), reverse=True),
+            totals=[(kind.value, totals.get(kind.value, ZERO)) for kind in RECEIPT_KIND_ORDER],
+        )
+
+    @property
+    def has_receipts(self) -> bool:
+        return self.year in self.years
+
+
 @dataclass(frozen=True)
 class Document:
     document_id: UUID
@@ -173,6 +236,8 @@ class Document:
     amount: Decimal
     reference: str
     languages: tuple[str, ...]
+    job_id: str | None = None
+    pages: Mapping[str, int] = field(default_factory=dict)  # page count per language
 
     @property
     def void(self) -> bool:
@@ -183,3 +248,36 @@ class Document:
         if lang in self.languages or not self.languages:
             return lang
         return self.languages[0]
+
+    def page_count(self, lang: str) -> int:
+        """How many page images the document has in that language; 1 when documents announced it
+        before it counted pages (the first page is always there)."""
+        return self.pages.get(self.language_for(lang)) or 1
+
+
+@dataclass(frozen=True)
+class JobDocuments:
+    """What a job's page lists under Documents, and its AI job report (customer version)."""
+
+    signed_quote: Document | None = None
+    delivery_manifest: Document | None = None
+    current_invoice: Invoice | None = None
+    job_report: Document | None = None
+
+
+def _latest(documents: Sequence[Document], kind: DocumentKind) -> Document | None:
+    found = [d for d in documents if d.kind == kind.value]
+    return max(found, key=lambda d: (d.issued_on, d.number)) if found else None
+
+
+def job_documents(job: Job, documents: Sequence[Document], invoices: Sequence[Invoice]) -> JobDocuments:
+    """The job's signed quote and delivery manifest, its current invoice (the latest issued) and,
+    once the job is closed, its AI job report."""
+    of_job = [d for d in documents if d.job_id == job.job_id]
+    job_invoices = [i for i in invoices if i.job_id == job.job_id]
+    return JobDocuments(
+        signed_quote=_latest(of_job, DocumentKind.SIGNED_QUOTE),
+        delivery_manifest=_latest(of_job, DocumentKind.DELIVERY_MANIFEST),
+        current_invoice=max(job_invoices, key=lambda i: (i.issue_date, i.number)) if job_invoices else None,
+        job_report=_latest(of_job, DocumentKind.JOB_REPORT) if job.stage == "closed" else None,
+    )

@@ -1,5 +1,6 @@
-"""Portal links: the customer's credential, kept only as a hash, valid for a bounded time, and the
-audit facts of issuing and revoking one. Pure: no I/O, no clock."""
+"""Portal links: the customer's credential, kept only as a hash, valid for a bounded time, opening
+the customer's whole account or one invoice or one signed quote, and the audit facts of issuing and
+revoking one. Pure: no I/O, no clock."""
 
 import base64
 import hashlib
@@ -7,6 +8,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Self
 from uuid import UUID
 
 from shared.actors import Actor
@@ -29,15 +31,76 @@ class UnknownCustomer(RuleViolation):
     code = "unknown_customer"
 
 
+class UnknownInvoice(RuleViolation):
+    code = "unknown_invoice"
+
+
+class UnknownQuote(RuleViolation):
+    code = "unknown_quote"
+
+
+class LinkScopeInvalid(RuleViolation):
+    code = "link_scope_invalid"
+
+
+class OutsideLinkScope(NotFound):
+    """The page exists, but not for this link: it looks absent, like another customer's."""
+
+    code = "outside_link_scope"
+
+
 class LinkState(StrEnum):
     ACTIVE = "active"
     EXPIRED = "expired"
     REVOKED = "revoked"
 
 
+class LinkScopeKind(StrEnum):
+    CUSTOMER = "customer"  # the customer's whole account
+    INVOICE = "invoice"  # one invoice: its page, PDF, QR, Pay, I've paid and its receipts
+    QUOTE = "quote"  # one signed quote's document
+
+
+@dataclass(frozen=True)
+class LinkScope:
+    """What a link opens."""
+
+    kind: LinkScopeKind = LinkScopeKind.CUSTOMER
+    invoice_id: UUID | None = None
+    quote_id: str | None = None
+
+    @classmethod
+    def of(cls, *, invoice_id: UUID | None = None, quote_id: str | None = None) -> Self:
+        if invoice_id is not None and quote_id is not None:
+            raise LinkScopeInvalid("A link opens one invoice or one quote, not both", field="quote_id")
+        if invoice_id is not None:
+            return cls(LinkScopeKind.INVOICE, invoice_id=invoice_id)
+        if quote_id is not None:
+            return cls(LinkScopeKind.QUOTE, quote_id=quote_id)
+        return cls()
+
+    @property
+    def whole_account(self) -> bool:
+        return self.kind is LinkScopeKind.CUSTOMER
+
+    def require_whole_account(self) -> None:
+        """Lists, jobs, deposits and zips are for a link to the whole account only."""
+        if not self.whole_account:
+            raise OutsideLinkScope("Not available with this link")
+
+    def allows_invoice(self, invoice_id: UUID) -> bool:
+        return self.whole_account or self.invoice_id == invoice_id
+
+
+WHOLE_ACCOUNT = LinkScope()
+
+
 class _LinkFact(InternalFact):
     customer_id: str
     expires_at: datetime
+    scope: LinkScopeKind = LinkScopeKind.CUSTOMER
+    invoice_id: UUID | None = None
+    quote_id: str | None = None
 
 
 class PortalLinkIssued(_LinkFact):
@@ -93,6 +156,7 @@ class PortalLink:
     created_by: Actor
     revoked_at: datetime | None = None
     revoked_by: Actor | None = None
+    scope: LinkScope = WHOLE_ACCOUNT
 
     @classmethod
     def issue(
@@ -105,8 +169,10 @@ class PortalLink:
         expires_in_days: int,
         at: datetime,
         by: Actor,
+        scope: LinkScope = WHOLE_ACCOUNT,
     ) -> tuple["PortalLink", PortalLinkIssued]:
-        """A link that opens one customer's portal for `expires_in_days`; only the token's hash is kept."""
+        """A link that opens one customer's portal (or the one invoice or quote of `scope`) for
+        `expires_in_days`; only the token's hash is kept."""
         link = cls(
             id=id,
             tenant_id=tenant_id,
@@ -115,8 +181,18 @@ class PortalLink:
             created_at=at,
             expires_at=link_expiry(at, expires_in_days),
             created_by=by,
+            scope=scope,
         )
-        return link, PortalLinkIssued(customer_id=customer_id, expires_at=link.expires_at)
+        return link, PortalLinkIssued(**link._fact_fields())
+
+    def _fact_fields(self) -> dict[str, object]:
+        return {
+            "customer_id": self.customer_id,
+            "expires_at": self.expires_at,
+            "scope": self.scope.kind,
+            "invoice_id": self.scope.invoice_id,
+            "quote_id": self.scope.quote_id,
+        }
 
     @property
     def subject(self) -> Subject:
@@ -134,4 +210,4 @@ class PortalLink:
         if self.revoked_at is not None:
             return None
         self.revoked_at, self.revoked_by = at, by
-        return PortalLinkRevoked(customer_id=self.customer_id, expires_at=self.expires_at)
+        return PortalLinkRevoked(**self._fact_fields())

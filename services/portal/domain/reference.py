@@ -1,13 +1,21 @@
 """The slices of other systems the portal keeps, each only as far as a customer may see it: the
 business (names, contact details, PromptPay id, language, time zone), the customer's name and
-language (and the scope every read of theirs is limited to), and their jobs with the equipment on
-hire (never asset ids or internal notes). Pure."""
+language (and the scope every read of theirs is limited to), their jobs with the equipment on
+hire (never asset ids or internal notes) and their signed quotes. Pure."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Self
+from uuid import UUID
 
-from shared.contracts.upstream import CustomerUpserted, JobClosed, JobStageChanged, TenantSettingsUpdated
+from shared.contracts.documents import DocumentKind, document_id
+from shared.contracts.upstream import (
+    CustomerUpserted,
+    JobClosed,
+    JobStageChanged,
+    QuoteSigned,
+    TenantSettingsUpdated,
+)
 
 CLOSED_STAGES = frozenset({"closed", "cancelled"})
 NOT_YET_DISPATCHED = frozenset({"new", "picking", "loaded"})
@@ -101,3 +109,22 @@ class Job:
 
     def is_upcoming(self, today: date) -> bool:
         return self.stage in NOT_YET_DISPATCHED and self.start_date is not None and self.start_date > today
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quote the customer signed: what a link to it opens is its signed document."""
+
+    quote_id: str
+    number: str
+    customer_id: str
+    job_id: str | None
+    signed_at: datetime
+
+    @classmethod
+    def of(cls, signed: QuoteSigned) -> Self:
+        return cls(signed.quote_id, signed.quote_number, signed.customer_id, signed.job_id, signed.signed_at)
+
+    def document_id(self, tenant_id: str) -> UUID:
+        """The signed quote's document (its id follows from its number, as every service names it)."""
+        return document_id(tenant_id, DocumentKind.SIGNED_QUOTE, self.number)

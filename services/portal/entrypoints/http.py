@@ -59,24 +59,33 @@ Uow = Annotated[PortalUnitOfWork, Depends(new_uow)]
     "",
     status_code=201,
     response_model=LinkIssuedOut,
-    summary="Issue a link to a customer's portal (the link is the credential; 30 days by default)",
+    summary="Issue a link to a customer's portal, or to one of their invoices or signed quotes (the link "
+    "is the credential; 30 days by default)",
 )
 async def issue_link(
     body: LinkCreateIn, request: Request, staff: Staff, uow: Uow, now: Now, key: IdempotencyKeyHeader
 ) -> JSONResponse:
-    staff.require_role(Role.STAFF, Role.MANAGER)
+    """Staff, and Mudjam services (notifications' invoice emails) with a service token of the tenant."""
+    staff.require_role(Role.STAFF, Role.MANAGER, Role.SERVICE)
     portal = portal_of(request)
     secret = portal.settings.session_secret.get_secret_value().encode()
 
     async def act(uow: PortalUnitOfWork) -> LinkIssuedRecord:
         issued = await use_cases.issue_link(
-            uow=uow, staff=staff, customer_id=body.customer_id, expires_in_days=body.expires_in_days, now=now
+            uow=uow,
+            staff=staff,
+            customer_id=body.customer_id,
+            invoice_id=body.invoice_id,
+            quote_id=body.quote_id,
+            expires_in_days=body.expires_in_days,
+            now=now,
         )
         return LinkIssuedRecord(
             id=issued.link.id,
             customer_id=issued.link.customer_id,
             expires_at=issued.link.expires_at,
             sealed_token=seal_token(issued.token, secret=secret, link_id=issued.link.id),
+            **LinkIssuedRecord.scope_of(issued.link.scope),
         )
 
     stored = await run_command(
@@ -89,6 +98,9 @@ async def issue_link(
         url=f"{portal.settings.urls.portal_public_url.rstrip('/')}/l/{token}",
         customer_id=record.customer_id,
         expires_at=record.expires_at,
+        scope=record.scope,
+        invoice_id=record.invoice_id,
+        quote_id=record.quote_id,
     )
     replayed = {k: v for k, v in stored.headers.items() if k.lower() == "idempotent-replayed"}
     return JSONResponse(issued.model_dump(mode="json"), stored.status_code, headers=replayed)

@@ -1,5 +1,6 @@
 """What the customer pages share: templates, the language of a request, the session cookie, the
-forms' anti-forgery token, the PromptPay QR and the headers every private page carries."""
+forms' anti-forgery token, the PromptPay QR, the page-number query and the headers every private
+page carries."""
 
 import io
 import logging
@@ -20,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from services.portal import translations as tr
+from services.portal.adapters.live import LiveUpdates
 from services.portal.domain import (
     Business,
     CustomerProfile,
@@ -50,9 +52,12 @@ PRIVATE_HEADERS = {
 }
 PAGE_HEADERS = {
     **PRIVATE_HEADERS,
+    # The one script (live.js) is ours; it reads /live and refetches the page it is on.
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 }
+_MAX_PAGE_NUMBER = 1_000_000
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,7}")
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,10 @@ class Portal:
     cookies: URLSafeTimedSerializer
     forms: URLSafeTimedSerializer
     documents: DocumentsClient
+    live: LiveUpdates
 
     @classmethod
-    def build(cls, settings: Settings, documents: DocumentsClient) -> "Portal":
+    def build(cls, settings: Settings, documents: DocumentsClient, live: LiveUpdates) -> "Portal":
         secret = settings.session_secret.get_secret_value()
         return cls(
             settings=settings,
@@ -74,6 +80,7 @@ class Portal:
             cookies=URLSafeTimedSerializer(secret, salt="portal-session"),
             forms=URLSafeTimedSerializer(secret, salt="portal-form"),
             documents=documents,
+            live=live,
         )
 
 
@@ -144,6 +151,19 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def whole_number(value: str | None, *, default: int) -> int:
+    """A page number or year from the query; anything that is not one is the default."""
+    if value is None or not _WHOLE_NUMBER.fullmatch(value):  # ASCII digits only: int() takes more
+        return default
+    return min(int(value), _MAX_PAGE_NUMBER)
+
+
+def current_path(request: Request) -> str:
+    """The page's path with its query (the language toggle returns to exactly this page)."""
+    query = request.url.query
+    return f"{request.url.path}?{query}" if query else request.url.path
+
+
 def _promptpay_code(promptpay_id: str, amount: Decimal) -> segno.QRCode | None:
     try:
         payload = promptpay_payload(promptpay_id, amount)
@@ -202,11 +222,14 @@ def render(
         "return_kind": partial(tr.return_kind_label, lang=lang),
         "status": lambda value: label(DEPOSIT_STATUSES, value, lang),
         "invoice_status": partial(tr.invoice_status_label, lang=lang),
+        "year": partial(tr.year_label, lang=lang),
         "today": session.today if session else None,
         "business": business,
         "business_name": business.name(lang) if business else "",
         "customer": session.customer if session else None,
-        "path": request.url.path,
+        "whole_account": session.access.whole_account if session else False,
+        "landing_path": session.landing_path if session else "/",
+        "path": current_path(request),
         "tab": None,
         **context,
     }

@@ -1,25 +1,34 @@
 """The customer's pages. Every page re-checks the session's link, and reads only the link's
-customer's data. Path, query and form values are parsed here by hand so that no input yields a 5xx:
-a malformed id is simply "not found", a refused slip re-shows the invoice with the reason."""
+customer's data (and, for a link to one invoice or quote, only what it opens). Path, query and form
+values are parsed here by hand so that no input yields a 5xx: a malformed id is simply "not found",
+a refused slip re-shows the invoice with the reason."""
 
+import asyncio
 import logging
 import re
-from typing import Annotated
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.background import BackgroundTask
 
 from services.portal import use_cases
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import (
     LANGUAGES,
+    RECEIPT_KIND_ORDER,
     DocumentNotFound,
+    DocumentNotReady,
     InvoiceNotFound,
     JobNotFound,
     LinkState,
     NothingToPay,
+    OutsideLinkScope,
     browser_language,
     pick_language,
 )
@@ -38,6 +47,7 @@ from services.portal.entrypoints.pages import (
     render_for,
     safe_next,
     session_link_id,
+    whole_number,
 )
 from services.portal.entrypoints.paid_form import FormExpired, SlipRefused, read_paid_form
 from services.portal.use_cases import PortalClosed, Session
@@ -48,6 +58,13 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _MAX_TOKEN_CHARS = 200
+_YEARS = range(2000, 2201)
+# A live stream ends after this (or when the link expires): the browser reconnects, and the
+# reconnection checks the link again.
+_LIVE_STREAM_MAX_S = 30 * 60
+# Commits in quick succession (one event after another) cost the page one refetch.
+_LIVE_COALESCE_S = 0.2
+_LIVE_RETRY_MS = 5000
 
 
 class PageNotFound(Exception):
@@ -78,6 +95,15 @@ def _uuid(value: str) -> UUID:
         raise PageNotFound from None
 
 
+def _year(value: str | None) -> int | None:
+    year = whole_number(value, default=0)
+    return year if year in _YEARS else None
+
+
+def _redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303, headers=PRIVATE_HEADERS)
+
+
 # Link and language -----------------------------------------------------------------------------
 
 
@@ -89,7 +115,7 @@ async def open_link(token: str, request: Request, now: Now) -> Response:
         session = await use_cases.open_link(uow=uow, token=token, now=now)
     portal = portal_of(request)
     lifetime = int((session.expires_at - now).total_seconds())
-    response = RedirectResponse("/", status_code=303, headers=PRIVATE_HEADERS)
+    response = _redirect(session.landing_path)
     response.set_cookie(
         SESSION_COOKIE,
         portal.cookies.dumps(str(session.link_id)),
@@ -105,7 +131,7 @@ async def open_link(token: str, request: Request, now: Now) -> Response:
 async def switch_language(
     code: str, request: Request, next_path: Annotated[str | None, Query(alias="next")] = None
 ) -> Response:
-    response = RedirectResponse(safe_next(next_path), status_code=303, headers=PRIVATE_HEADERS)
+    response = _redirect(safe_next(next_path))
     if code in LANGUAGES:
         response.set_cookie(
             LANG_COOKIE,
@@ -118,11 +144,37 @@ async def switch_language(
     return response
 
 
+@router.get("/live")
+async def live(request: Request, session: CustomerSession, now: Now) -> EventSourceResponse:
+    """Server-sent events: "changed" whenever the customer's read model changed, so the open page
+    fetches itself again (live.js); "ready" on each (re)connection, after which it does so too."""
+    live_updates = portal_of(request).live
+    lifetime = min((session.expires_at - now).total_seconds(), _LIVE_STREAM_MAX_S)
+
+    async def changes() -> AsyncIterator[ServerSentEvent]:
+        async with live_updates.subscribe(session.scope) as changed:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + lifetime
+            yield ServerSentEvent(data="", event="ready", retry=_LIVE_RETRY_MS)
+            while (remaining := deadline - loop.time()) > 0:
+                try:
+                    await asyncio.wait_for(changed.next(), remaining)
+                except TimeoutError:
+                    return
+                await asyncio.sleep(_LIVE_COALESCE_S)
+                changed.fold()
+                yield ServerSentEvent(data="", event="changed")
+
+    return EventSourceResponse(changes(), ping=15, headers=PRIVATE_HEADERS)
+
+
 # Pages -----------------------------------------------------------------------------------------
 
 
 @router.get("/")
-async def home(request: Request, session: CustomerSession) -> HTMLResponse:
+async def home(request: Request, session: CustomerSession) -> Response:
+    if not session.access.whole_account:
+        return _redirect(session.landing_path)  # a link to one invoice or quote lands there
     async with _uow(request) as uow:
         page = await use_cases.home(uow=uow, session=session)
     qr = deposit_qr_codes(session.business, page.deposits)
@@ -151,9 +203,9 @@ async def job(job_id: str, request: Request, session: CustomerSession) -> HTMLRe
 
 
 @router.get("/invoices")
-async def invoices(request: Request, session: CustomerSession) -> HTMLResponse:
+async def invoices(request: Request, session: CustomerSession, page: str | None = None) -> HTMLResponse:
     async with _uow(request) as uow:
-        found = await use_cases.invoices(uow=uow, session=session)
+        found = await use_cases.invoices(uow=uow, session=session, page=whole_number(page, default=1))
     return render_for(request, session, "invoices.html", tab="invoices", invoices=found)
 
 
@@ -223,20 +275,24 @@ async def report_paid(invoice_id: str, request: Request, session: CustomerSessio
             await uow.commit()
     except NothingToPay:
         pass  # paid meanwhile: the invoice page says so
-    return RedirectResponse(f"/invoices/{invoice_uuid}", status_code=303, headers=PRIVATE_HEADERS)
+    return _redirect(f"/invoices/{invoice_uuid}")
 
 
 @router.get("/receipts")
-async def receipts(request: Request, session: CustomerSession) -> HTMLResponse:
+async def receipts(
+    request: Request, session: CustomerSession, year: str | None = None, page: str | None = None
+) -> HTMLResponse:
     async with _uow(request) as uow:
-        found = await use_cases.receipts(uow=uow, session=session)
-    return render_for(request, session, "receipts.html", tab="receipts", receipts=found)
+        found = await use_cases.receipts(
+            uow=uow, session=session, year=_year(year), page=whole_number(page, default=1)
+        )
+    return render_for(request, session, "receipts.html", tab="receipts", page=found)
 
 
 @router.get("/documents")
-async def documents(request: Request, session: CustomerSession) -> HTMLResponse:
+async def documents(request: Request, session: CustomerSession, page: str | None = None) -> HTMLResponse:
     async with _uow(request) as uow:
-        found = await use_cases.documents(uow=uow, session=session)
+        found = await use_cases.documents(uow=uow, session=session, page=whole_number(page, default=1))
     return render_for(request, session, "documents.html", tab="documents", documents=found)
 
 
@@ -246,13 +302,40 @@ def _message(request: Request, session: Session, title: str, body: str, status_c
     )
 
 
-def _file(content: bytes, media_type: str, filename: str, *, download: bool) -> Response:
+def _disposition(filename: str, *, download: bool) -> dict[str, str]:
     safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
-    disposition = "attachment" if download else "inline"
+    return {"Content-Disposition": f'{"attachment" if download else "inline"}; filename="{safe_name}"'}
+
+
+def _file(content: bytes, media_type: str, filename: str, *, download: bool) -> Response:
     return Response(
         content,
         media_type=media_type,
-        headers={**PRIVATE_HEADERS, "Content-Disposition": f'{disposition}; filename="{safe_name}"'},
+        headers={**PRIVATE_HEADERS, **_disposition(filename, download=download)},
+    )
+
+
+async def _bundle(request: Request, session: Session, filename: str, **selection: Any) -> Response:
+    """A zip of the customer's documents streamed from the documents service as it makes it, so
+    no number of documents is too many and the portal's memory stays flat."""
+    lang = language_of(request, session.customer, session.business)
+    try:
+        stream = await portal_of(request).documents.customer_bundle(
+            tenant_id=session.scope.tenant_id,
+            customer_id=session.scope.customer_id,
+            language=lang,
+            **selection,
+        )
+    except DocumentNotAvailable:
+        raise PageNotFound from None
+    except httpx.HTTPError:
+        log.warning("documents bundle unavailable", exc_info=True)
+        return _message(request, session, "unavailable.title", "unavailable.body", 503)
+    return StreamingResponse(
+        stream.chunks(),
+        media_type="application/zip",
+        headers={**PRIVATE_HEADERS, **_disposition(filename, download=True)},
+        background=BackgroundTask(stream.aclose),  # also when the customer leaves before the end
     )
 
 
@@ -260,26 +343,34 @@ def _file(content: bytes, media_type: str, filename: str, *, download: bool) -> 
 async def documents_zip(request: Request, session: CustomerSession) -> Response:
     async with _uow(request) as uow:
         found = await use_cases.documents(uow=uow, session=session)
-    if not found:
+    if not found.total:
         raise PageNotFound
-    lang = language_of(request, session.customer, session.business)
-    try:
-        content = await portal_of(request).documents.bundle(
-            tenant_id=session.scope.tenant_id,
-            customer_id=session.scope.customer_id,
-            document_ids=[d.document_id for d in found],
-            language=lang,
-        )
-    except httpx.HTTPError:
-        log.warning("documents bundle unavailable", exc_info=True)
-        return _message(request, session, "unavailable.title", "unavailable.body", 503)
-    return _file(content, "application/zip", f"documents-{session.today.isoformat()}.zip", download=True)
+    return await _bundle(request, session, f"documents-{session.today.isoformat()}.zip")
 
 
-@router.get("/documents/{document_id}")
-async def document_pdf(
-    document_id: str, request: Request, session: CustomerSession, download: str | None = None
-) -> Response:
+@router.get("/receipts/{year}.zip")
+async def receipts_zip(year: str, request: Request, session: CustomerSession) -> Response:
+    """Every receipt of the year (RC, PREREC, DEPR, DEPRR) in one zip, for the bookkeeper."""
+    the_year = _year(year)
+    if the_year is None:
+        raise PageNotFound
+    async with _uow(request) as uow:
+        receipt_year = await use_cases.receipt_year(uow=uow, session=session, year=the_year)
+    if not receipt_year.has_receipts:
+        raise PageNotFound
+    return await _bundle(
+        request,
+        session,
+        f"receipts-{the_year}.zip",
+        kinds=[kind.value for kind in RECEIPT_KIND_ORDER],
+        issued_from=date(the_year, 1, 1),
+        issued_to=date(the_year, 12, 31),
+    )
+
+
+@router.get("/documents/{document_id}.pdf")
+async def document_pdf(document_id: str, request: Request, session: CustomerSession) -> Response:
+    """The PDF to download (phones show the pages as images; the PDF is for keeping)."""
     async with _uow(request) as uow:
         document = await use_cases.customer_document(uow=uow, session=session, document_id=_uuid(document_id))
     lang = language_of(request, session.customer, session.business)
@@ -295,8 +386,65 @@ async def document_pdf(
     except httpx.HTTPError:
         log.warning("document %s unavailable", document.document_id, exc_info=True)
         return _message(request, session, "unavailable.title", "unavailable.body", 503)
-    wants_download = (download or "").lower() in {"1", "true", "yes"}
-    return _file(content, "application/pdf", f"{document.number}.pdf", download=wants_download)
+    return _file(content, "application/pdf", f"{document.number}.pdf", download=True)
+
+
+def _private(cache_control: str | None) -> str:
+    """The documents service's caching, but never in a shared cache: the image is one customer's."""
+    directives = [d.strip() for d in (cache_control or "no-cache").split(",") if d.strip()]
+    kept = [d for d in directives if d.lower() not in {"public", "private"}]
+    return ", ".join(["private", *kept])
+
+
+@router.get("/documents/{document_id}/pages/{page}.png")
+async def document_page_image(
+    document_id: str,
+    page: str,
+    request: Request,
+    session: CustomerSession,
+    lang: str | None = None,
+    v: str | None = None,
+) -> Response:
+    """One page of the document as an image, from the documents service, with its cache headers
+    (a page the browser already has answers 304)."""
+    async with _uow(request) as uow:
+        document = await use_cases.customer_document(uow=uow, session=session, document_id=_uuid(document_id))
+    language = lang if lang in LANGUAGES else language_of(request, session.customer, session.business)
+    number = whole_number(page, default=0)
+    if not 1 <= number <= document.page_count(language):
+        raise PageNotFound
+    version = whole_number(v, default=0)
+    try:
+        image = await portal_of(request).documents.page_png(
+            tenant_id=session.scope.tenant_id,
+            customer_id=session.scope.customer_id,
+            document_id=document.document_id,
+            page=number,
+            language=document.language_for(language),
+            version=version if 1 <= version <= document.version else None,
+            if_none_match=request.headers.get("if-none-match"),
+        )
+    except DocumentNotAvailable:
+        raise PageNotFound from None
+    except httpx.HTTPError:
+        log.warning("page %s of document %s unavailable", number, document.document_id, exc_info=True)
+        return Response(status_code=503, headers=PRIVATE_HEADERS)
+    headers = {
+        **{name: value for name, value in PRIVATE_HEADERS.items() if name != "Cache-Control"},
+        **image.cache_headers,
+        "cache-control": _private(image.cache_headers.get("cache-control")),
+    }
+    if image.status_code == 304:
+        return Response(status_code=304, headers=headers)
+    return Response(image.content, media_type="image/png", headers=headers)
+
+
+@router.get("/documents/{document_id}")
+async def document_page(document_id: str, request: Request, session: CustomerSession) -> HTMLResponse:
+    """The document as page images (phones show no PDF inside a page), with its Download."""
+    async with _uow(request) as uow:
+        document = await use_cases.customer_document(uow=uow, session=session, document_id=_uuid(document_id))
+    return render_for(request, session, "document.html", tab="documents", document=document)
 
 
 # Refusals --------------------------------------------------------------------------------------
@@ -322,10 +470,16 @@ def install(app: FastAPI) -> None:
             response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
         return response
 
+    @app.exception_handler(DocumentNotReady)
+    async def document_not_ready(request: Request, _: Exception) -> HTMLResponse:
+        # Only a link's own document can be awaited so; its page updates itself once rendered.
+        return _message(request, request.state.session, "doc.preparing", "pdf.preparing_body", 404)
+
     @app.exception_handler(PageNotFound)
     @app.exception_handler(JobNotFound)
     @app.exception_handler(DocumentNotFound)
     @app.exception_handler(InvoiceNotFound)
+    @app.exception_handler(OutsideLinkScope)
     async def page_not_found(request: Request, _: Exception) -> HTMLResponse:
         session: Session | None = getattr(request.state, "session", None)
         if session is None:

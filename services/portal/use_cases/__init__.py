@@ -17,6 +17,7 @@ from services.portal.use_cases.pages import (
     HomePage,
     InvoicePage,
     JobPage,
+    ReceiptsPage,
     customer_document,
     documents,
     home,
@@ -24,6 +25,7 @@ from services.portal.use_cases.pages import (
     invoices,
     job,
     jobs,
+    receipt_year,
     receipts,
 )
 from services.portal.use_cases.payments import ReportOutcome, report_paid, staff_slip
@@ -40,7 +42,12 @@ from services.portal.use_cases.projection import (
     apply_return_voided,
     apply_tax_invoice_issued,
 )
-from services.portal.use_cases.upstream import apply_customer, apply_job, apply_tenant_settings
+from services.portal.use_cases.upstream import (
+    apply_customer,
+    apply_job,
+    apply_quote_signed,
+    apply_tenant_settings,
+)
 
 __all__ = [
     "HomePage",
@@ -48,6 +55,7 @@ __all__ = [
     "IssuedLink",
     "JobPage",
     "PortalClosed",
+    "ReceiptsPage",
     "ReportOutcome",
     "Session",
     "apply_customer",
@@ -59,6 +67,7 @@ __all__ = [
     "apply_job",
     "apply_payment_recorded",
     "apply_prepayment_recorded",
+    "apply_quote_signed",
     "apply_report_closed",
     "apply_report_received",
     "apply_return_voided",
@@ -76,6 +85,7 @@ __all__ = [
     "jobs",
     "list_links",
     "open_link",
+    "receipt_year",
     "receipts",
     "report_paid",
     "revoke_link",

@@ -8,13 +8,18 @@ from uuid import UUID, uuid4
 
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import (
+    WHOLE_ACCOUNT,
     Business,
     CustomerProfile,
     CustomerScope,
     LinkNotFound,
+    LinkScope,
+    LinkScopeKind,
     LinkState,
     PortalLink,
     UnknownCustomer,
+    UnknownInvoice,
+    UnknownQuote,
     hash_token,
 )
 from shared.auth import Principal
@@ -27,12 +32,38 @@ class IssuedLink:
     token: str  # shown once, in the link's URL; only its hash is stored
 
 
+async def _require_known(uow: PortalUnitOfWork, customer: CustomerScope, scope: LinkScope) -> None:
+    """The invoice or quote a link opens is the customer's, and the portal has it to show."""
+    if scope.invoice_id is not None and not await uow.invoices.invoices(customer, scope.invoice_id):
+        raise UnknownInvoice(
+            f"No sent invoice {scope.invoice_id} of customer {customer.customer_id} is known",
+            field="invoice_id",
+        )
+    if scope.quote_id is not None:
+        quote = await uow.read_model.quote(customer.tenant_id, scope.quote_id)
+        if quote is None or quote.customer_id != customer.customer_id:
+            raise UnknownQuote(
+                f"No signed quote {scope.quote_id} of customer {customer.customer_id} is known",
+                field="quote_id",
+            )
+
+
 async def issue_link(
-    *, uow: PortalUnitOfWork, staff: Principal, customer_id: str, expires_in_days: int, now: datetime
+    *,
+    uow: PortalUnitOfWork,
+    staff: Principal,
+    customer_id: str,
+    expires_in_days: int,
+    now: datetime,
+    invoice_id: UUID | None = None,
+    quote_id: str | None = None,
 ) -> IssuedLink:
-    """Issues a link that opens one customer's portal until it expires or is revoked."""
+    """Issues a link that opens one customer's portal, or only one of their invoices or signed
+    quotes, until it expires or is revoked."""
     if await uow.read_model.customer(staff.tenant_id, customer_id) is None:
         raise UnknownCustomer(f"No customer {customer_id} is known for this business", field="customer_id")
+    scope = LinkScope.of(invoice_id=invoice_id, quote_id=quote_id)
+    await _require_known(uow, CustomerScope(staff.tenant_id, customer_id), scope)
     token = secrets.token_urlsafe(32)
     link, issued = PortalLink.issue(
         id=uuid4(),
@@ -42,6 +73,7 @@ async def issue_link(
         expires_in_days=expires_in_days,
         at=now,
         by=staff.actor,
+        scope=scope,
     )
     await uow.links.add(link)
     await uow.record(issued, about=link.subject, actor=staff.actor, at=now)
@@ -95,10 +127,21 @@ class Session:
     business: Business
     customer: CustomerProfile
     today: date
+    access: LinkScope = WHOLE_ACCOUNT  # what the link opens
+    quote_document_id: UUID | None = None  # the signed quote a quote link opens
 
     @property
     def scope(self) -> CustomerScope:
         return self.customer.scope
+
+    @property
+    def landing_path(self) -> str:
+        """Where the link takes the customer: home, or the one invoice or signed quote it opens."""
+        if self.access.kind is LinkScopeKind.INVOICE:
+            return f"/invoices/{self.access.invoice_id}"
+        if self.access.kind is LinkScopeKind.QUOTE:
+            return f"/documents/{self.quote_document_id}"
+        return "/"
 
 
 def _today(business: Business, now: datetime) -> date:
@@ -117,7 +160,21 @@ async def _session(uow: PortalUnitOfWork, link: PortalLink | None, now: datetime
     if state is not LinkState.ACTIVE or customer is None:
         raise PortalClosed(state, business, customer.preferred_language if customer else None)
     business = business or Business(link.tenant_id)
-    return Session(link.id, link.expires_at, business, customer, _today(business, now))
+    quote_document_id = None
+    if link.scope.quote_id is not None:
+        quote = await uow.read_model.quote(link.tenant_id, link.scope.quote_id)
+        if quote is None:  # never so: a quote link is issued only for a known quote, kept for good
+            raise PortalClosed(None, business, customer.preferred_language)
+        quote_document_id = quote.document_id(link.tenant_id)
+    return Session(
+        link.id,
+        link.expires_at,
+        business,
+        customer,
+        _today(business, now),
+        access=link.scope,
+        quote_document_id=quote_document_id,
+    )
 
 
 async def open_link(*, uow: PortalUnitOfWork, token: str, now: datetime) -> Session:

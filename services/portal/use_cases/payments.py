@@ -25,7 +25,7 @@ async def report_paid(
     commit together; while a report is open, every further tap returns it and publishes nothing."""
     scope = session.scope
     # The invoice row stays locked until commit: a double submit waits here, then finds the report.
-    if not await uow.invoices.lock(scope, invoice_id):
+    if not session.access.allows_invoice(invoice_id) or not await uow.invoices.lock(scope, invoice_id):
         raise InvoiceNotFound("Invoice not found")
     [invoice] = await uow.invoices.invoices(scope, invoice_id)
     if invoice.open_report is not None:

@@ -122,7 +122,8 @@ async def apply_return_voided(
 async def apply_document_rendered(
     *, uow: PortalUnitOfWork, event: EventContext, fact: DocumentRendered
 ) -> None:
-    """The latest version of each document wins, whichever version arrives last."""
+    """The latest version of each document wins, whichever version arrives last. It keeps the job it
+    belongs to (for the job's page) and its page count in each language (its page images)."""
     await uow.read_model.save_document(
         event.tenant_id,
         {
@@ -137,6 +138,8 @@ async def apply_document_rendered(
             "reference": fact.reference,
             "related_number": fact.related_number,
             "languages": sorted({f.language for f in fact.files}),
+            "job_id": fact.job_id,
+            "pages": {f.language: f.pages for f in fact.files if f.pages},
         },
     )
 

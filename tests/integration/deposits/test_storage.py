@@ -1,32 +1,47 @@
 """Deposits' storage and use cases on the real PostgreSQL: a deposit reads back as it was saved, a
 state change commits with its audit row and event, concurrent commands queue on the row and the
-number sequence, and replayed upstream events and retried commands act once."""
+number sequence, replayed upstream events and retried commands act once, a job's stages are kept
+in the order they happened, and inspections and collection proofs read back as kept."""
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from alembic import command
 from pydantic import BaseModel
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import services.deposits
 from services.deposits import use_cases
 from services.deposits.adapters.repository import DepositFilter
 from services.deposits.adapters.tables import kernel
 from services.deposits.adapters.uow import DepositsUnitOfWork
-from services.deposits.domain import DepositNotHeld
+from services.deposits.domain import DamageEstimate, DepositNotHeld, InspectedItem, Job, JobNotClosed
 from services.deposits.entrypoints.events import HANDLERS
 from shared.auth import Principal
 from shared.clock import Clock
 from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind
 from shared.contracts.envelope import Envelope, EventPayload
-from shared.contracts.upstream import CustomerUpserted, JobClosed, QuoteAccepted, TenantSettingsUpdated
-from shared.db import IdempotentRequest
+from shared.contracts.upstream import (
+    CustomerUpserted,
+    InspectionCompleted,
+    JobClosed,
+    JobStageChanged,
+    QuoteAccepted,
+    TenantSettingsUpdated,
+)
+from shared.db import IdempotentRequest, make_engine
 from shared.messaging.consumer import EventConsumer
+from shared.migrations import alembic_config, create_database_if_missing
 from shared.settings import KafkaSettings
 from shared.web import run_command
+from tests.conftest import Infrastructure
+from tests.helpers import slip_screenshot
 from tests.integration.records import recorded
 
 pytestmark = pytest.mark.integration
@@ -68,14 +83,16 @@ def _consumer(engine: AsyncEngine) -> EventConsumer:
     )
 
 
-def _event(tenant_id: str, payload: EventPayload, branch_id: str | None = "bkk") -> Envelope:
+def _event(
+    tenant_id: str, payload: EventPayload, branch_id: str | None = "bkk", time: datetime = NOW
+) -> Envelope:
     return Envelope.of(
         payload,
         source="tests",
         tenant_id=tenant_id,
         branch_id=branch_id,
         subject="s",
-        time=NOW,
+        time=time,
         correlation_id="c",
     )
 
@@ -91,7 +108,11 @@ async def _tenant(engine: AsyncEngine, **settings: Any) -> str:
 
 
 async def _held(
-    engine: AsyncEngine, tenant_id: str, amount: str = "20000.50", branch_id: str = "bkk"
+    engine: AsyncEngine,
+    tenant_id: str,
+    amount: str = "20000.50",
+    branch_id: str = "bkk",
+    job_id: str | None = None,
 ) -> UUID:
     async with DepositsUnitOfWork(engine) as uow:
         deposit = await use_cases.request_deposit_by_staff(
@@ -100,7 +121,7 @@ async def _held(
             branch_id=branch_id,
             customer_id="c1",
             amount=Decimal(amount),
-            job_id=None,
+            job_id=job_id,
             now=NOW,
         )
         await uow.commit()
@@ -311,3 +332,170 @@ async def test_one_idempotency_key_sent_three_times_at_once_returns_once_and_rep
     assert sorted(r.headers.get("Idempotent-Replayed", "") for r in responses) == ["", "true", "true"]
     audit, _ = await recorded(engine, kernel, deposit_id)
     assert [row.action for row in audit].count("deposit.returned.v1") == 1
+
+
+def _job(stage: str, **fields: Any) -> JobStageChanged | JobClosed:
+    snapshot = {"job_id": "J-1", "job_number": "J-1001", "customer_id": "c1", "stage": stage, **fields}
+    if stage == "closed":
+        return JobClosed.model_validate(snapshot)
+    return JobStageChanged.model_validate(snapshot)
+
+
+async def _job_known(engine: AsyncEngine, tenant_id: str, job_id: str = "J-1") -> Job | None:
+    async with DepositsUnitOfWork(engine) as uow:
+        return await uow.reference.job(tenant_id, job_id)
+
+
+async def test_a_job_s_stages_are_kept_in_the_order_they_happened(engine: AsyncEngine) -> None:
+    tenant_id = await _tenant(engine)
+    consumer = _consumer(engine)
+    deposit_id = await _held(engine, tenant_id, job_id="J-1")
+    closed_at = datetime(2026, 11, 20, 9, tzinfo=UTC)  # a Friday, 16:00 in Bangkok
+    on_site = _event(tenant_id, _job("on_site"), time=closed_at - timedelta(days=3))
+
+    await consumer.apply(on_site)
+    assert await _job_known(engine, tenant_id) == Job(tenant_id, "J-1", "J-1001", "on_site")
+    await consumer.apply(_event(tenant_id, _job("returning"), time=closed_at - timedelta(hours=2)))
+    await consumer.apply(_event(tenant_id, _job("closed", closed_at=closed_at.isoformat()), time=closed_at))
+    # The on-site snapshot again, published anew (another event id) after the job closed.
+    await consumer.apply(_event(tenant_id, _job("on_site"), time=closed_at - timedelta(days=3)))
+
+    assert await _job_known(engine, tenant_id) == Job(
+        tenant_id, "J-1", "J-1001", "closed", date(2026, 11, 20)
+    )
+    async with DepositsUnitOfWork(engine) as uow:
+        deposit = await uow.deposits.get(tenant_id, deposit_id)
+    assert deposit is not None
+    assert (deposit.job_closed_on, deposit.return_due_on) == (date(2026, 11, 20), date(2026, 11, 27))
+
+
+async def test_a_return_refused_until_the_job_closes_leaves_no_trace_and_takes_no_number(
+    engine: AsyncEngine,
+) -> None:
+    tenant_id = await _tenant(engine)
+    consumer = _consumer(engine)
+    await consumer.apply(_event(tenant_id, _job("on_site")))
+    deposit_id = await _held(engine, tenant_id, job_id="J-1")
+    before = await recorded(engine, kernel, deposit_id)
+
+    with pytest.raises(JobNotClosed) as refused:
+        await _return(engine, tenant_id, deposit_id)
+
+    assert refused.value.message == "Job J-1001 is on site; return its deposit once the job has closed"
+    assert await recorded(engine, kernel, deposit_id) == before
+    async with DepositsUnitOfWork(engine) as uow:
+        deposit = await uow.deposits.get(tenant_id, deposit_id)
+    assert deposit is not None
+    assert (deposit.status, deposit.returns) == (DepositStatus.HELD, [])
+    closed = _event(tenant_id, _job("closed", closed_at=NOW.isoformat()), time=NOW + timedelta(seconds=1))
+    await consumer.apply(closed)
+    returned = await _return(engine, tenant_id, deposit_id)
+    assert [r.receipt_number for r in returned.returns] == ["DEPRR-2026-0001"]
+
+
+async def test_a_job_s_inspection_reads_back_on_its_deposit_to_the_satang(engine: AsyncEngine) -> None:
+    tenant_id = await _tenant(engine)
+    consumer = _consumer(engine)
+    deposit_id = await _held(engine, tenant_id, job_id="J-1")
+    inspected_at = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    inspection = {
+        "inspection_id": "INSP-1",
+        "job_id": "J-1",
+        "inspected_at": inspected_at.isoformat(),
+        "conditions": [
+            {"item": "Generator 20 kVA", "condition": "good"},
+            {"item": "Water pump 3 inch", "condition": "damaged", "notes": "cracked filter housing"},
+        ],
+        "damage_estimates": [
+            {"description": "Filter housing", "amount": "4500.25"},
+            {"description": "Cleaning", "amount": "500.50"},
+        ],
+    }
+    first = InspectionCompleted.model_validate(inspection)
+    corrected = InspectionCompleted.model_validate(
+        {**inspection, "damage_estimates": [{"description": "Filter housing", "amount": "3999.99"}]}
+    )
+
+    await consumer.apply(_event(tenant_id, first, time=inspected_at))
+    async with DepositsUnitOfWork(engine) as uow:
+        detail = await use_cases.get_deposit(uow=uow, staff=_staff(tenant_id), deposit_id=deposit_id)
+    [kept] = detail.inspections
+    assert (kept.inspection_id, kept.inspected_at) == ("INSP-1", inspected_at)
+    assert kept.conditions == (
+        InspectedItem("Generator 20 kVA", "good", ""),
+        InspectedItem("Water pump 3 inch", "damaged", "cracked filter housing"),
+    )
+    assert kept.damage_estimates == (
+        DamageEstimate("Filter housing", Decimal("4500.25")),
+        DamageEstimate("Cleaning", Decimal("500.50")),
+    )
+    assert kept.estimated_damage == Decimal("5000.75")
+
+    await consumer.apply(_event(tenant_id, corrected, time=inspected_at + timedelta(hours=1)))
+    await consumer.apply(_event(tenant_id, first, time=inspected_at))  # the first, published anew
+    async with DepositsUnitOfWork(engine) as uow:
+        [kept] = await uow.reference.inspections_of_job(tenant_id, "J-1")
+        others = await uow.reference.inspections_of_job(tenant_id, "J-2")
+    assert kept.damage_estimates == (DamageEstimate("Filter housing", Decimal("3999.99")),)
+    assert others == []
+
+
+async def test_a_collection_proof_reads_back_byte_for_byte_and_marks_its_collection(
+    engine: AsyncEngine,
+) -> None:
+    tenant_id = await _tenant(engine)
+    deposit_id = await _held(engine, tenant_id)
+    image = slip_screenshot()
+    async with DepositsUnitOfWork(engine) as uow:
+        deposit = await uow.deposits.get(tenant_id, deposit_id)
+        assert deposit is not None
+        collection_id = deposit.collections[0].id
+        await use_cases.attach_collection_proof(
+            uow=uow,
+            staff=_staff(tenant_id),
+            deposit_id=deposit_id,
+            collection_id=collection_id,
+            content=image,
+            now=NOW,
+        )
+        await uow.commit()
+
+    async with DepositsUnitOfWork(engine) as uow:
+        deposit = await uow.deposits.get(tenant_id, deposit_id)
+        proof = await use_cases.collection_proof(
+            uow=uow, staff=_staff(tenant_id), deposit_id=deposit_id, collection_id=collection_id
+        )
+    assert deposit is not None
+    assert deposit.collections[0].has_proof
+    assert (proof.content, proof.content_type) == (image, "image/png")
+    audit, outbox = await recorded(engine, kernel, deposit_id)
+    assert audit[-1].action == "deposit.collection_proof_attached"
+    assert audit[-1].details["receipt_number"] == deposit.collections[0].receipt_number
+    assert outbox[-1].event_type == "deposit.collected.v1"  # the proof is not announced
+
+
+async def test_jobs_known_closed_before_stages_were_kept_stay_closed_after_the_upgrade(
+    infra: Infrastructure,
+) -> None:
+    url = infra.database_url(f"deposits_upgrade_{uuid4().hex[:8]}")
+    await create_database_if_missing(url)
+    config = alembic_config(Path(services.deposits.__file__).parent / "migrations", url)
+    await asyncio.to_thread(command.upgrade, config, "0001")
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("INSERT INTO closed_jobs VALUES ('t1', 'J-OLD', :closed_on)"),
+                {"closed_on": date(2026, 11, 2)},
+            )
+        await asyncio.to_thread(command.upgrade, config, "head")
+
+        job = await _job_known(engine, "t1", "J-OLD")
+        assert job == Job("t1", "J-OLD", "", "closed", date(2026, 11, 2))
+        assert (job.name, job.allows_return) == ("J-OLD", True)
+        await asyncio.to_thread(command.downgrade, config, "0001")
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT tenant_id, job_id, closed_on FROM closed_jobs"))).all()
+        assert [tuple(r) for r in rows] == [("t1", "J-OLD", date(2026, 11, 2))]
+    finally:
+        await engine.dispose()

@@ -11,12 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.documents.adapters.tables import document_versions, documents, kernel, render_jobs
 from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.domain import InvoiceFacts, OriginalDocumentMissing
-from services.documents.entrypoints import events
-from shared.clock import Clock
 from shared.contracts.documents import DocumentKind, document_id
 from shared.contracts.envelope import Envelope, EventPayload
-from shared.messaging.consumer import EventConsumer
-from shared.settings import KafkaSettings
+from tests.integration.documents.consumers import documents_consumer
 from tests.unit.documents import factories
 
 pytestmark = pytest.mark.integration
@@ -37,16 +34,6 @@ def _envelope(payload: EventPayload) -> Envelope:
     )
 
 
-def _consumer(engine: AsyncEngine) -> EventConsumer:
-    return EventConsumer(
-        "documents.render",
-        uow_factory=lambda: DocumentsUnitOfWork(engine),
-        handlers=events.HANDLERS,
-        settings=KafkaSettings(),
-        clock=Clock(),
-    )
-
-
 async def _jobs(engine: AsyncEngine) -> list[tuple[str, str, int]]:
     async with engine.connect() as conn:
         rows = await conn.execute(select(render_jobs.c.kind, render_jobs.c.number, render_jobs.c.version))
@@ -63,7 +50,7 @@ async def _invoice_versions(engine: AsyncEngine, number: str) -> list[InvoiceFac
 
 
 async def test_each_payment_makes_the_next_invoice_version_and_its_own_receipt(engine: AsyncEngine) -> None:
-    consumer = _consumer(engine)
+    consumer = documents_consumer(engine)
     sent = factories.invoice_sent()
     first = factories.payment_recorded(sent, amount=Decimal("50000.00"))
     second = factories.payment_recorded(sent, amount=Decimal("57000.00"), paid_total=Decimal("107000.00"))
@@ -89,7 +76,7 @@ async def test_each_payment_makes_the_next_invoice_version_and_its_own_receipt(e
 
 
 async def test_a_payment_redelivered_or_replayed_later_adds_no_version(engine: AsyncEngine) -> None:
-    consumer = _consumer(engine)
+    consumer = documents_consumer(engine)
     sent = factories.invoice_sent()
     first = factories.payment_recorded(sent, amount=Decimal("50000.00"))
     second = factories.payment_recorded(sent, amount=Decimal("7000.00"), paid_total=Decimal("57000.00"))
@@ -112,7 +99,7 @@ async def test_a_payment_redelivered_or_replayed_later_adds_no_version(engine: A
 
 
 async def test_a_payment_on_an_invoice_never_sent_here_is_retried_not_lost(engine: AsyncEngine) -> None:
-    consumer = _consumer(engine)
+    consumer = documents_consumer(engine)
     payment = factories.payment_recorded(factories.invoice_sent())
 
     with pytest.raises(OriginalDocumentMissing):
@@ -122,7 +109,7 @@ async def test_a_payment_on_an_invoice_never_sent_here_is_retried_not_lost(engin
 
 
 async def test_prepayments_and_tax_invoices_each_get_one_document(engine: AsyncEngine) -> None:
-    consumer = _consumer(engine)
+    consumer = documents_consumer(engine)
     prepayment, tax_invoice = factories.prepayment_recorded(), factories.tax_invoice_issued()
     envelopes = [_envelope(prepayment), _envelope(tax_invoice)]
 

@@ -23,7 +23,6 @@ from services.documents.adapters.storage import LocalFolderStorage
 from services.documents.adapters.tables import document_versions, documents, kernel, render_jobs
 from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.domain import RenderJob, RetryPolicy, StoredFile
-from services.documents.entrypoints import events
 from services.documents.entrypoints.workers import RenderWorker
 from services.documents.settings import Settings
 from shared.clock import Clock
@@ -31,8 +30,7 @@ from shared.contracts.deposits import DepositReturned, DepositStatus, RefundMeth
 from shared.contracts.documents import document_id
 from shared.contracts.envelope import Envelope, EventPayload
 from shared.contracts.upstream import CustomerUpserted, TenantSettingsUpdated
-from shared.messaging.consumer import EventConsumer
-from shared.settings import KafkaSettings
+from tests.integration.documents.consumers import documents_consumer
 from tests.unit.documents import factories
 
 pytestmark = pytest.mark.integration
@@ -81,16 +79,6 @@ def _envelope(payload: EventPayload, tenant_id: str = "t-1") -> Envelope:
         subject="s",
         time=NOW,
         correlation_id="c",
-    )
-
-
-def _consumer(engine: AsyncEngine) -> EventConsumer:
-    return EventConsumer(
-        "documents.render",
-        uow_factory=lambda: DocumentsUnitOfWork(engine),
-        handlers=events.HANDLERS,
-        settings=KafkaSettings(),
-        clock=Clock(),
     )
 
 
@@ -152,7 +140,7 @@ async def _complete(engine: AsyncEngine, job: RenderJob, now: datetime = NOW) ->
 
 
 async def test_a_return_delivered_twice_or_replayed_makes_one_render_job(engine: AsyncEngine) -> None:
-    consumer = _consumer(engine)
+    consumer = documents_consumer(engine)
     fact = _returned(receipt_number="DEPRR-2026-0001")
     envelope = _envelope(fact)
 
@@ -296,7 +284,7 @@ async def test_a_document_that_gave_up_waiting_for_its_customer_is_rendered_when
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
     tenant_id = f"t-{uuid4().hex[:8]}"
-    consumer = _consumer(engine)
+    consumer = documents_consumer(engine)
     storage = LocalFolderStorage(tmp_path)
     renderer = PdfRenderer(processes=1, max_tasks_per_child=10)
     clock = Clock()

@@ -14,37 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.portal import use_cases
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import Business, CustomerProfile, CustomerScope, Invoice, ReportStatus, Slip
-from services.portal.entrypoints import events
 from services.portal.use_cases import Session
-from shared.clock import Clock
 from shared.contracts import billing
 from shared.contracts.deposits import StaffRef
 from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRendered, document_id
 from shared.contracts.envelope import Envelope, EventPayload
 from shared.messaging.consumer import EventConsumer
-from shared.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 SERVICE, DATABASE = "portal", "portal_it"
 T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 STAFF = StaffRef(user_id="u-1", name="Nok Staff")
 VAT = billing.VatBreakdown(rate=Decimal("0.07"), rounding="satang")
-
-
-@pytest.fixture
-def consumer(engine: AsyncEngine) -> EventConsumer:
-    return EventConsumer(
-        "portal.projection",
-        uow_factory=lambda: PortalUnitOfWork(engine),
-        handlers=events.HANDLERS,
-        settings=KafkaSettings(),
-        clock=Clock(),
-    )
-
-
-@pytest.fixture
-def scope() -> CustomerScope:
-    return CustomerScope(f"t-{uuid4().hex[:10]}", "c-1")
 
 
 class InvoiceStory:

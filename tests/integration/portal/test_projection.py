@@ -11,35 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import CustomerScope, Deposit, Document, Receipt
-from services.portal.entrypoints import events
-from shared.clock import Clock
 from shared.contracts import deposits as facts
 from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRendered, document_id
 from shared.contracts.envelope import Envelope, EventPayload
 from shared.contracts.upstream import CustomerUpserted, JobEquipment, JobStageChanged
 from shared.messaging.consumer import EventConsumer
-from shared.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 SERVICE, DATABASE = "portal", "portal_it"
 T0 = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 STAFF = facts.StaffRef(user_id="u-1", name="Nok Staff")
-
-
-@pytest.fixture
-def consumer(engine: AsyncEngine) -> EventConsumer:
-    return EventConsumer(
-        "portal.projection",
-        uow_factory=lambda: PortalUnitOfWork(engine),
-        handlers=events.HANDLERS,
-        settings=KafkaSettings(),
-        clock=Clock(),
-    )
-
-
-@pytest.fixture
-def scope() -> CustomerScope:
-    return CustomerScope(f"t-{uuid4().hex[:10]}", "c-1")
 
 
 def _event(scope: CustomerScope, payload: EventPayload, minutes: int) -> Envelope:

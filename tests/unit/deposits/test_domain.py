@@ -9,10 +9,13 @@ import pytest
 from services.deposits.domain import (
     Collection,
     CollectionExceedsOutstanding,
+    CollectionNotFound,
     Deposit,
     DepositNotCollectable,
     DepositNotHeld,
     DepositReturn,
+    Job,
+    JobNotClosed,
     ReasonRequired,
     RefundDetailsRequired,
     ReturnAlreadyVoided,
@@ -26,7 +29,7 @@ TODAY = date(2026, 11, 23)
 STAFF = Actor("u1", "Nok")
 
 
-def _deposit(amount: str = "20000") -> Deposit:
+def _deposit(amount: str = "20000", job_id: str | None = None) -> Deposit:
     return Deposit(
         id=uuid4(),
         tenant_id="t1",
@@ -37,6 +40,7 @@ def _deposit(amount: str = "20000") -> Deposit:
         requested_on=TODAY,
         status=DepositStatus.PENDING,
         created_at=NOW,
+        job_id=job_id,
     )
 
 
@@ -47,14 +51,23 @@ def _collect(deposit: Deposit, amount: str) -> None:
     deposit.collect(collection, TODAY)
 
 
-def _held(amount: str = "20000") -> Deposit:
-    deposit = _deposit(amount)
+def _held(amount: str = "20000", job_id: str | None = None) -> Deposit:
+    deposit = _deposit(amount, job_id)
     _collect(deposit, amount)
     return deposit
 
 
+def _job(stage: str) -> Job:
+    return Job("t1", "J-1", "J-1001", stage, TODAY if stage == "closed" else None)
+
+
 def _terms(deposit: Deposit, kind: ReturnKind, amount: str | None = None, **overrides: object):  # type: ignore[no-untyped-def]
-    fields = {"method": RefundMethod.BANK_TRANSFER, "reference": "SLIP-1", "note": "cracked filter"}
+    fields = {
+        "method": RefundMethod.BANK_TRANSFER,
+        "reference": "SLIP-1",
+        "note": "cracked filter",
+        "job": None,
+    }
     fields.update(overrides)
     return deposit.check_return(
         kind=kind,
@@ -217,3 +230,60 @@ def test_an_overdue_return_is_announced_once() -> None:
     assert overdue is not None
     assert (overdue.due_on, overdue.held_amount) == (date(2026, 11, 27), Decimal("20000"))
     assert deposit.flag_overdue_return(today=date(2026, 11, 29), at=NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("stage", "words"),
+    [
+        ("new", "booked and not started yet"),
+        ("picking", "being picked"),
+        ("delivering", "out for delivery"),
+        ("on_site", "on site"),
+        ("returning", "on its way back"),
+    ],
+)
+def test_a_deposit_on_a_job_that_has_not_closed_cannot_be_returned(stage: str, words: str) -> None:
+    with pytest.raises(JobNotClosed) as refused:
+        _terms(_held(job_id="J-1"), ReturnKind.FULL, job=_job(stage))
+    assert refused.value.message == f"Job J-1001 is {words}; return its deposit once the job has closed"
+
+
+def test_a_deposit_on_a_job_deposits_has_not_heard_of_waits_for_the_job_s_stage() -> None:
+    with pytest.raises(JobNotClosed) as refused:
+        _terms(_held(job_id="J-1"), ReturnKind.FULL, job=None)
+    assert refused.value.message == (
+        "The stage of job J-1 is not known yet; return its deposit once the job has closed"
+    )
+
+
+def test_a_job_not_closed_is_refused_before_the_terms_are_checked() -> None:
+    with pytest.raises(JobNotClosed):
+        _terms(_held(job_id="J-1"), ReturnKind.PARTIAL, "0", note="", job=_job("on_site"))
+
+
+@pytest.mark.parametrize("stage", ["closed", "cancelled"])
+def test_a_deposit_is_returned_once_its_job_has_closed_or_was_cancelled(stage: str) -> None:
+    terms = _terms(_held(job_id="J-1"), ReturnKind.FULL, job=_job(stage))
+    assert terms.returned_amount == Decimal("20000")
+
+
+def test_a_deposit_with_no_job_is_returned_whenever_it_is_held() -> None:
+    assert _terms(_held(), ReturnKind.FULL, job=None).returned_amount == Decimal("20000")
+
+
+def test_a_proof_marks_its_collection_and_is_recorded_for_the_audit_trail() -> None:
+    deposit = _held()
+    [collection] = deposit.collections
+
+    attached = deposit.attach_collection_proof(
+        collection.id, content_type="image/png", size_bytes=1234, sha256="ab" * 32
+    )
+
+    assert deposit.collections[0].has_proof
+    assert (attached.event_type, attached.receipt_number, attached.collection_id) == (
+        "deposit.collection_proof_attached",
+        "DEPR-2026-0001",
+        collection.id,
+    )
+    with pytest.raises(CollectionNotFound):
+        deposit.attach_collection_proof(uuid4(), content_type="image/png", size_bytes=1, sha256="ab" * 32)

@@ -1,9 +1,13 @@
 """Deposit and billing facts, a business and a customer as the documents service keeps them."""
 
+import hashlib
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
+
+import pypdfium2 as pdfium
 
 from services.documents.domain import (
     AppliedPrepaymentFacts,
@@ -24,7 +28,7 @@ from services.documents.domain import (
     TenantProfile,
     VoidFacts,
 )
-from shared.contracts import billing
+from shared.contracts import billing, upstream
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.deposits import CollectionMethod, RefundMethod, ReturnKind, StaffRef
 
@@ -404,3 +408,71 @@ def tax_invoice_issued(**overrides: Any) -> billing.TaxInvoiceIssued:
         "issued_by": StaffRef(user_id="u-2", name="Mai Manager"),
     }
     return billing.TaxInvoiceIssued(**{**values, **overrides})
+
+
+# Upstream documents ------------------------------------------------------------------------------
+
+RECOMMENDATION_CANARY = "CANARY-7f3a: push the customer to buy the extended warranty"
+
+
+def pdf_bytes(pages: int = 1, *, width: float = 595, height: float = 842) -> bytes:
+    """A real (blank) PDF of `pages` pages, made by PDFium."""
+    document = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        document.new_page(width, height)
+    out = io.BytesIO()
+    document.save(out)
+    document.close()
+    return out.getvalue()
+
+
+def file_ref(content: bytes, **overrides: Any) -> upstream.FileRef:
+    sha256 = hashlib.sha256(content).hexdigest()
+    values: dict[str, Any] = {"key": f"intake/{sha256}", "sha256": sha256, "size_bytes": len(content)}
+    return upstream.FileRef(**{**values, **overrides})
+
+
+def quote_signed(content: bytes, **overrides: Any) -> upstream.QuoteSigned:
+    values: dict[str, Any] = {
+        "quote_id": "Q-1",
+        "quote_number": "Q-2026-0007",
+        "customer_id": "c-1",
+        "job_id": "J-1000",
+        "signed_at": datetime(2026, 3, 24, 18, 30, tzinfo=UTC),  # 25 March in Bangkok
+        "document": file_ref(content),
+    }
+    return upstream.QuoteSigned(**{**values, **overrides})
+
+
+def manifest_signed(content: bytes, **overrides: Any) -> upstream.DeliveryManifestSigned:
+    values: dict[str, Any] = {
+        "job_id": "J-1000",
+        "manifest_number": "DM-2026-0042",
+        "customer_id": "c-1",
+        "signed_at": datetime(2026, 3, 26, 2, 0, tzinfo=UTC),
+        "document": file_ref(content),
+    }
+    return upstream.DeliveryManifestSigned(**{**values, **overrides})
+
+
+def job_report_published(**overrides: Any) -> upstream.JobReportPublished:
+    values: dict[str, Any] = {
+        "report_id": "R-1",
+        "report_number": "RPT-2026-0003",
+        "job_id": "J-1000",
+        "customer_id": "c-1",
+        "published_at": datetime(2026, 3, 28, 3, 0, tzinfo=UTC),
+        "customer_summary": {
+            "en": "Your generator ran 212 hours without a fault.",
+            # No sara am (ำ): PDFium reads it back as two glyphs, and tests compare this text.
+            "th": "เครื่องปั่นไฟของท่านใช้งานได้ 212 ชั่วโมงโดยไม่มีขัดข้อง",
+        },
+        "sections": [
+            {
+                "title": {"en": "Fuel use", "th": "การใช้เชื้อเพลิง"},
+                "body": {"en": "Fuel use was 8% below the model's rating.", "th": "ประหยัดเชื้อเพลิงกว่าพิกัด 8%"},
+            }
+        ],
+        "internal_recommendations": [RECOMMENDATION_CANARY],
+    }
+    return upstream.JobReportPublished.model_validate({**values, **overrides})

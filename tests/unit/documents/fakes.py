@@ -1,8 +1,11 @@
-"""The documents unit of work in memory: render jobs by id and the versions recorded."""
+"""The documents unit of work in memory: render jobs by id and the versions recorded; and the
+document storage in memory."""
 
 import copy
+from collections.abc import Iterator
 from uuid import UUID
 
+from services.documents.adapters.storage import StoredFileMissing
 from services.documents.domain import DocumentVersion, RenderJob
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -61,3 +64,44 @@ class FakeDocumentsUnitOfWork(FakeUnitOfWork):
 
     def wake_renderers(self) -> None:
         self.renderers_woken = True
+
+
+class FakeStagedFile:
+    def __init__(self, storage: "FakeStorage", key: str) -> None:
+        self._storage, self._key, self._chunks = storage, key, list[bytes]()
+        storage.staged += 1
+
+    def write(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+
+    def commit(self) -> None:
+        self._storage.files[self._key] = b"".join(self._chunks)
+        self._storage.staged -= 1
+
+    def discard(self) -> None:
+        self._storage.staged -= 1
+
+
+class FakeStorage:
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.staged = 0  # files being written, neither committed nor discarded
+
+    def put(self, key: str, content: bytes) -> None:
+        self.files[key] = content
+
+    def get(self, key: str) -> bytes:
+        if key not in self.files:
+            raise StoredFileMissing(key)
+        return self.files[key]
+
+    def exists(self, key: str) -> bool:
+        return key in self.files
+
+    def read_chunks(self, key: str, chunk_bytes: int = 4) -> Iterator[bytes]:
+        content = self.get(key)
+        for start in range(0, len(content), chunk_bytes):
+            yield content[start : start + chunk_bytes]
+
+    def stage(self, key: str) -> FakeStagedFile:
+        return FakeStagedFile(self, key)

@@ -8,17 +8,18 @@ from uuid import uuid4
 
 from services.documents import use_cases
 from services.documents.domain import RenderJob, RetryPolicy, StoredFile
-from services.documents.entrypoints.events import HANDLERS
+from services.documents.entrypoints import events
 from shared.actors import SYSTEM
 from shared.contracts.documents import DocumentKind, DocumentRendered, DocumentRenderFailed, document_id
 from shared.contracts.envelope import EventContext, EventPayload, Subject
 from tests.unit.documents import factories
-from tests.unit.documents.fakes import FakeDocumentsUnitOfWork
+from tests.unit.documents.fakes import FakeDocumentsUnitOfWork, FakeStorage
 
 NOW = datetime(2026, 3, 25, 3, tzinfo=UTC)
 TENANT = "t-1"
 POLICY = RetryPolicy(max_attempts=2, initial_delay=timedelta(seconds=1), max_delay=timedelta(seconds=4))
-FILES = [StoredFile("th", "k/v1-th.pdf", "aa", 1), StoredFile("en", "k/v1-en.pdf", "bb", 1)]
+FILES = [StoredFile("th", "k/v1-th.pdf", "aa", 1, 2), StoredFile("en", "k/v1-en.pdf", "bb", 1, 2)]
+HANDLERS = events.handlers(storage=FakeStorage(), intake_max_bytes=1024 * 1024)
 
 
 async def _apply(uow: FakeDocumentsUnitOfWork, fact: EventPayload) -> None:

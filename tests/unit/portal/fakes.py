@@ -1,12 +1,20 @@
-"""The portal's unit of work in memory: links by id, the customers it has heard of, the customer's
-invoices with their reports, and the slips uploaded with them."""
+"""The portal's unit of work in memory: links by id, the customers and signed quotes it has heard of,
+the customer's invoices with their reports, and the slips uploaded with them."""
 
 import copy
 import dataclasses
 from datetime import datetime
 from uuid import UUID
 
-from services.portal.domain import CustomerProfile, CustomerScope, Invoice, PaymentReport, PortalLink, Slip
+from services.portal.domain import (
+    CustomerProfile,
+    CustomerScope,
+    Invoice,
+    PaymentReport,
+    PortalLink,
+    Quote,
+    Slip,
+)
 from tests.unit.fakes import FakeUnitOfWork
 
 
@@ -30,9 +38,13 @@ class FakeLinks:
 class FakeReadModel:
     def __init__(self) -> None:
         self.customers: dict[tuple[str, str], CustomerProfile] = {}
+        self.quotes: dict[tuple[str, str], Quote] = {}
 
     async def customer(self, tenant_id: str, customer_id: str) -> CustomerProfile | None:
         return self.customers.get((tenant_id, customer_id))
+
+    async def quote(self, tenant_id: str, quote_id: str) -> Quote | None:
+        return self.quotes.get((tenant_id, quote_id))
 
 
 class FakeInvoices:

@@ -12,8 +12,16 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from services.portal.entrypoints.pages import TEMPLATES_DIR, RedactLinkTokens, promptpay_qr, safe_next
-from services.portal.translations import MESSAGES, money, short_date, translate
+from services.portal.entrypoints.pages import (
+    PAGE_HEADERS,
+    TEMPLATES_DIR,
+    RedactLinkTokens,
+    promptpay_qr,
+    safe_next,
+    whole_number,
+)
+from services.portal.entrypoints.web import _private
+from services.portal.translations import MESSAGES, money, short_date, translate, year_label
 from shared.labels import (
     DEPOSIT_STATUSES,
     DOCUMENT_KINDS,
@@ -127,3 +135,50 @@ def test_request_logs_never_carry_a_link_token() -> None:
     assert RedactLinkTokens().filter(other)
     assert record.getMessage() == "GET /l/… 303"
     assert other.getMessage() == "GET /receipts 200"
+
+
+def test_years_are_buddhist_era_in_thai_and_common_era_in_english() -> None:
+    assert year_label(2026, "th") == "2569"
+    assert year_label(2026, "en") == "2026"
+
+
+def test_no_page_embeds_a_pdf_phones_would_not_show() -> None:
+    embedding = re.compile(r"<\s*(iframe|embed|object)\b", re.IGNORECASE)
+
+    offenders = [t.name for t in TEMPLATES_DIR.glob("*.html") if embedding.search(t.read_text())]
+
+    assert offenders == []
+    assert "frame-src" not in PAGE_HEADERS["Content-Security-Policy"]  # default-src 'none' forbids frames
+
+
+def test_the_only_script_is_the_portals_own() -> None:
+    policy = PAGE_HEADERS["Content-Security-Policy"]
+
+    assert "script-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy
+    base = (TEMPLATES_DIR / "base.html").read_text()
+    assert re.findall(r"<script[^>]*>", base) == ['<script src="/static/live.js" defer>']
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("3", 3), (None, 1), ("", 1), ("-1", 1), ("abc", 1), ("1.5", 1), ("٣", 1), ("²", 1), ("99999999", 1)],
+)
+def test_a_page_number_from_the_query_is_a_plain_whole_number_or_the_default(
+    value: str | None, expected: int
+) -> None:
+    assert whole_number(value, default=1) == expected
+
+
+@pytest.mark.parametrize(
+    ("documents_says", "passed_on"),
+    [
+        ("private, no-cache", "private, no-cache"),
+        ("public, max-age=31536000, immutable", "private, max-age=31536000, immutable"),
+        (None, "private, no-cache"),
+    ],
+)
+def test_a_page_image_keeps_the_documents_caching_but_only_in_the_customers_browser(
+    documents_says: str | None, passed_on: str
+) -> None:
+    assert _private(documents_says) == passed_on
