@@ -87,7 +87,7 @@ DAMAGE_LINES = [
     }
 ]
 # Refusals until the events that introduce the customer, job or forfeit reach the service.
-NOT_YET_HEARD = {"unknown_customer", "unknown_job", "damage_basis_invalid"}
+NOT_YET_HEARD = {"unknown_customer", "unknown_job", "damage_basis_invalid", "business_settings_pending"}
 
 
 class DemoSeeder:
@@ -112,7 +112,10 @@ class DemoSeeder:
         """A staff command, retried while the service has not yet heard the events it refers to."""
         for _ in range(150):
             response = await self.http.post(url, json=body, headers={"Idempotency-Key": uuid4().hex})
-            if response.status_code != 422 or response.json()["error"]["code"] not in NOT_YET_HEARD:
+            if (
+                response.status_code not in {409, 422}
+                or response.json()["error"]["code"] not in NOT_YET_HEARD
+            ):
                 break
             await asyncio.sleep(0.2)
         response.raise_for_status()

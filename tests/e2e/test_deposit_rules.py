@@ -2,6 +2,7 @@
 and a refused command writes nothing and publishes nothing."""
 
 from decimal import Decimal
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import text
@@ -157,3 +158,22 @@ async def test_partial_collection_leaves_the_deposit_partially_held(system: Syst
         c["receipt_number"] for c in first.json()["collections"]
     ] + [rest.json()["collections"][1]["receipt_number"]]
     assert rest.json()["collections"][1]["amount"] == "15000.00"
+
+
+async def test_a_deposit_for_a_business_whose_settings_have_not_arrived_is_refused_until_they_do(
+    system: System,
+) -> None:
+    tenant_id = f"t-unsettled-{uuid4().hex[:8]}"  # its settings are not published (yet)
+    customer = await system.new_customer(tenant_id)
+    body = {"customer_id": customer.customer_id, "branch_id": "bkk", "amount": "20000"}
+
+    refused = await system.command("POST", "deposits", "/v1/deposits", tenant_id, body)
+    listed = await system.get("deposits", "/v1/deposits", tenant_id)
+    await system.publish_tenant(tenant_id)
+    accepted = await system.command("POST", "deposits", "/v1/deposits", tenant_id, body)
+
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "business_settings_pending"
+    assert listed.json()["total"] == 0
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["number"].endswith("-0001")  # the refusal used no number

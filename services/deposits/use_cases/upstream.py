@@ -29,6 +29,8 @@ async def apply_quote_accepted(*, uow: DepositsUnitOfWork, event: EventContext, 
     await request_deposit(
         uow=uow,
         tenant_id=event.tenant_id,
+        # Known gap: a quote applied before its tenant's settings numbers on the defaults.
+        tenant=await uow.reference.tenant(event.tenant_id) or DepositsTenant(),
         branch_id=event.branch_id or DEFAULT_BRANCH,
         customer_id=fact.customer_id,
         amount=fact.deposit_amount,
@@ -41,7 +43,7 @@ async def apply_quote_accepted(*, uow: DepositsUnitOfWork, event: EventContext, 
 
 async def apply_job_closed(*, uow: DepositsUnitOfWork, event: EventContext, fact: JobClosed) -> None:
     """Starts the return deadline of the job's deposits."""
-    tenant = await uow.reference.tenant(event.tenant_id)
+    tenant = await uow.reference.tenant(event.tenant_id) or DepositsTenant()
     closed = ClosedJob(event.tenant_id, fact.job_id, local_date(fact.closed_at, tenant.timezone))
     await uow.reference.save_closed_job(closed)
     for deposit_id in await uow.deposits.open_on_job(event.tenant_id, fact.job_id):

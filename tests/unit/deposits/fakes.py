@@ -38,8 +38,8 @@ class FakeReference:
         self.customers: dict[tuple[str, str], Customer] = {}
         self.closed_jobs: dict[tuple[str, str], ClosedJob] = {}
 
-    async def tenant(self, tenant_id: str) -> DepositsTenant:
-        return self.tenants.get(tenant_id, DepositsTenant())
+    async def tenant(self, tenant_id: str) -> DepositsTenant | None:
+        return self.tenants.get(tenant_id)
 
     async def customer_names(self, tenant_id: str, customer_ids: set[str]) -> dict[str, str]:
         return {

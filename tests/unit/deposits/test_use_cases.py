@@ -18,6 +18,7 @@ from shared.contracts.deposits import (
     RefundMethod,
     ReturnKind,
 )
+from shared.errors import BusinessSettingsPending
 from tests.unit.deposits.fakes import FakeDepositsUnitOfWork
 
 NOW = datetime(2026, 11, 23, 3, tzinfo=UTC)  # 10:00 in Bangkok
@@ -29,6 +30,7 @@ def _staff(*branches: str) -> Principal:
 
 
 async def _held_deposit(uow: FakeDepositsUnitOfWork, amount: str = "20000") -> UUID:
+    uow.reference.tenants.setdefault(TENANT, DepositsTenant())
     uow.reference.customers[TENANT, "c1"] = Customer(TENANT, "c1", "Somchai")
     deposit = await use_cases.request_deposit_by_staff(
         uow=uow,
@@ -128,3 +130,23 @@ async def test_the_deprr_number_takes_the_tenant_s_prefix_and_branch_code() -> N
     deposit = await _return(uow, deposit_id, kind=ReturnKind.FULL, amount=None)
 
     assert (deposit.number, deposit.returns[0].receipt_number) == ("DEP-BK-2026-0001", "RR-BK-2026-0001")
+
+
+async def test_a_deposit_for_a_business_whose_settings_have_not_arrived_is_refused_and_takes_no_number() -> (
+    None
+):
+    uow = FakeDepositsUnitOfWork()
+    uow.reference.customers[TENANT, "c1"] = Customer(TENANT, "c1", "Somchai")
+
+    with pytest.raises(BusinessSettingsPending):
+        await use_cases.request_deposit_by_staff(
+            uow=uow,
+            staff=_staff(),
+            branch_id="bkk",
+            customer_id="c1",
+            amount=Decimal("100"),
+            job_id=None,
+            now=NOW,
+        )
+
+    assert (uow.recorded, uow.numbers.last, uow.deposits.rows) == ([], {}, {})
