@@ -104,9 +104,15 @@ DAMAGE_LINES = [
         "rate": "35000",
     }
 ]
-# Refusals until the events that introduce the customer, job or forfeit, or close the job, reach the
-# service.
-NOT_YET_HEARD = {"unknown_customer", "unknown_job", "damage_basis_invalid", "job_not_closed"}
+# Refusals until the events that introduce the business, customer, job or forfeit, or close the
+# job, reach the service.
+NOT_YET_HEARD = {
+    "unknown_customer",
+    "unknown_job",
+    "damage_basis_invalid",
+    "job_not_closed",
+    "business_settings_pending",
+}
 
 
 class DemoSeeder:

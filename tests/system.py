@@ -234,10 +234,9 @@ class System:
 
     async def applied_everywhere(self, what: str, query: TextClause, params: dict[str, str]) -> None:
         """Waits until every running service has applied an upstream fact (a business's settings, a
-        customer). Upstream topics have no order between them, and a service that acts before it has
-        heard of the business uses defaults (payment terms, VAT rounding, no staff emails, no
-        business name); in production the operations system publishes these long before any staff
-        action, so tests start from the same world."""
+        customer). Upstream topics have no order between them, and a service that has not heard of
+        the business yet refuses or postpones what needs its settings; in production the operations
+        system publishes these long before any staff action, so tests start from the same world."""
         await asyncio.gather(
             *(self._applied_by(service, what, query, params) for service in list(self.stack.processes))
         )
@@ -259,10 +258,14 @@ class System:
     async def new_tenant(self, **overrides: Any) -> str:
         """A business of the test's own, once every service has its settings."""
         tenant_id = f"t-{uuid4().hex[:10]}"
+        await self.publish_tenant(tenant_id, **overrides)
+        return tenant_id
+
+    async def publish_tenant(self, tenant_id: str, **overrides: Any) -> None:
+        """Publishes the business's settings and waits until every service has applied them."""
         async with self.ops() as ops:
             await ops.tenant(tenant_id, **{**DEMO_TENANT_SETTINGS, **overrides})
         await self.applied_everywhere(f"tenant {tenant_id}", _TENANT_APPLIED, {"tenant_id": tenant_id})
-        return tenant_id
 
     async def new_customer(self, tenant_id: str, *, language: str = "en", **fields: Any) -> Customer:
         customer_id = f"c-{uuid4().hex[:10]}"

@@ -328,3 +328,22 @@ async def test_a_collection_proof_is_kept_when_it_is_an_image_and_refused_naming
     assert (downloaded.status_code, downloaded.headers["content-type"]) == (200, "image/png")
     assert downloaded.content == image
     assert await _published(infra, deposit["id"]) == ["deposit.requested.v1", "deposit.collected.v1"]
+
+
+async def test_a_deposit_for_a_business_whose_settings_have_not_arrived_is_refused_until_they_do(
+    system: System,
+) -> None:
+    tenant_id = f"t-unsettled-{uuid4().hex[:8]}"  # its settings are not published (yet)
+    customer = await system.new_customer(tenant_id)
+    body = {"customer_id": customer.customer_id, "branch_id": "bkk", "amount": "20000"}
+
+    refused = await system.command("POST", "deposits", "/v1/deposits", tenant_id, body)
+    listed = await system.get("deposits", "/v1/deposits", tenant_id)
+    await system.publish_tenant(tenant_id)
+    accepted = await system.command("POST", "deposits", "/v1/deposits", tenant_id, body)
+
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "business_settings_pending"
+    assert listed.json()["total"] == 0
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["number"].endswith("-0001")  # the refusal used no number

@@ -51,10 +51,11 @@ class ReferenceData:
 
     # Tenants and customers --------------------------------------------------------------------
 
-    async def tenant(self, tenant_id: str) -> BillingTenant:
+    async def tenant(self, tenant_id: str) -> BillingTenant | None:
+        """The tenant's settings as billing uses them; None until they have arrived."""
         row = (await self._conn.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
         if row is None:
-            return BillingTenant()
+            return None
         return BillingTenant.of(TenantSettingsUpdated.model_validate(row.settings))
 
     async def save_tenant(self, tenant_id: str, settings: TenantSettingsUpdated) -> None:

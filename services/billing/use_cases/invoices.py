@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from services.billing.adapters.invoices import InvoiceFilter
 from services.billing.adapters.uow import BillingUnitOfWork
 from services.billing.domain import (
+    BillingTenant,
     Invoice,
     InvoiceNotFound,
     LineSpec,
@@ -23,6 +24,15 @@ from shared.auth import Principal
 from shared.clock import local_date
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.documents import DocumentKind
+from shared.errors import BusinessSettingsPending
+
+
+async def required_tenant(uow: BillingUnitOfWork, tenant_id: str) -> BillingTenant:
+    """The tenant's settings, for a command that prices, numbers or dates a document."""
+    tenant = await uow.reference.tenant(tenant_id)
+    if tenant is None:
+        raise BusinessSettingsPending("billing")
+    return tenant
 
 
 async def load_invoice(
@@ -65,7 +75,7 @@ async def create_invoice(
         if related_deposit_id
         else [],
     )
-    tenant = await uow.reference.tenant(tenant_id)
+    tenant = await required_tenant(uow, tenant_id)
     invoice, drafted = Invoice.draft(
         id=uuid4(),
         tenant_id=tenant_id,
@@ -90,7 +100,7 @@ async def edit_lines(
 ) -> Invoice:
     """Replaces a draft's lines and prices it again."""
     invoice = await load_invoice(uow, staff, invoice_id, for_update=True)
-    tenant = await uow.reference.tenant(invoice.tenant_id)
+    tenant = await required_tenant(uow, invoice.tenant_id)
     edited = invoice.edit_lines(price_lines(lines), tenant.vat_on(local_date(now, tenant.timezone)))
     await uow.invoices.save_lines(invoice)
     await uow.invoices.save_state(invoice)
@@ -109,7 +119,7 @@ async def send_invoice(
     """Issues a draft: INV number, issue date today, due date after the payment terms, VAT at the
     rate of the issue date, and the job's unapplied pre-payments below the totals."""
     invoice = await load_invoice(uow, staff, invoice_id, for_update=True)
-    tenant = await uow.reference.tenant(invoice.tenant_id)
+    tenant = await required_tenant(uow, invoice.tenant_id)
     today = local_date(now, tenant.timezone)
     invoice.price(invoice.lines, tenant.vat_on(today))
     invoice.check_sendable()
@@ -145,7 +155,7 @@ async def flag_overdue_invoice(
     invoice = await uow.invoices.get(tenant_id, invoice_id, for_update=True)
     if invoice is None:
         return False
-    tenant = await uow.reference.tenant(tenant_id)
+    tenant = await uow.reference.tenant(tenant_id) or BillingTenant()
     overdue = invoice.flag_overdue(today=local_date(now, tenant.timezone), at=now)
     if overdue is None:
         return False
@@ -172,7 +182,7 @@ async def get_invoice(
     *, uow: BillingUnitOfWork, staff: Principal, invoice_id: UUID, now: datetime
 ) -> InvoiceView:
     invoice = await load_invoice(uow, staff, invoice_id, for_update=False)
-    tenant = await uow.reference.tenant(invoice.tenant_id)
+    tenant = await uow.reference.tenant(invoice.tenant_id) or BillingTenant()
     names = await uow.reference.customer_names(invoice.tenant_id, {invoice.customer_id})
     return InvoiceView(
         invoice=invoice,
@@ -201,7 +211,7 @@ async def list_invoices(
 ) -> tuple[list[InvoiceView], int]:
     """The invoices of the staff member's branches that match, newest first, each with its overdue
     flag as of today in the tenant's time zone."""
-    tenant = await uow.reference.tenant(staff.tenant_id)
+    tenant = await uow.reference.tenant(staff.tenant_id) or BillingTenant()
     today = local_date(now, tenant.timezone)
     found, total = await uow.invoices.search(
         InvoiceFilter(

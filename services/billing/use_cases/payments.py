@@ -16,7 +16,7 @@ from services.billing.domain import (
     UnknownJob,
     check_prepayment,
 )
-from services.billing.use_cases.invoices import load_invoice
+from services.billing.use_cases.invoices import load_invoice, required_tenant
 from shared.auth import Principal
 from shared.clock import local_date
 from shared.contracts.deposits import CollectionMethod
@@ -55,7 +55,7 @@ async def record_payment(
     closes that report in the same transaction."""
     invoice = await load_invoice(uow, staff, invoice_id, for_update=True)
     report = await _report_for(uow, invoice, report_id)
-    tenant = await uow.reference.tenant(invoice.tenant_id)
+    tenant = await required_tenant(uow, invoice.tenant_id)
     today = local_date(now, tenant.timezone)
     amount = invoice.balance if amount is None else amount
     paid_on = paid_on or today
@@ -134,7 +134,7 @@ async def record_prepayment(
         raise UnknownJob(f"No job {job_id} is known for this business", field="job_id")
     branch = job.branch_for(branch_id)
     staff.require_branch(branch, what="Job")
-    tenant = await uow.reference.tenant(staff.tenant_id)
+    tenant = await required_tenant(uow, staff.tenant_id)
     today = local_date(now, tenant.timezone)
     paid_on = paid_on or today
     check_prepayment(job, paid_on=paid_on, today=today)

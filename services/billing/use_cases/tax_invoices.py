@@ -20,7 +20,7 @@ from services.billing.domain import (
     cover,
     seller_of,
 )
-from services.billing.use_cases.invoices import load_invoice
+from services.billing.use_cases.invoices import load_invoice, required_tenant
 from shared.auth import Principal
 from shared.clock import local_date
 from shared.contracts.documents import DocumentKind
@@ -33,7 +33,7 @@ async def _issue(
     retentions: Sequence[Retention],
     now: datetime,
 ) -> TaxInvoice:
-    tenant = await uow.reference.tenant(staff.tenant_id)
+    tenant = await required_tenant(uow, staff.tenant_id)
     content = compose(tenant, invoices, retentions)
     seller = seller_of(tenant, content.branch_id)
     buyer = buyer_of(await uow.reference.customer(staff.tenant_id, content.customer_id))

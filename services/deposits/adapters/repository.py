@@ -376,10 +376,11 @@ class ReferenceData:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def tenant(self, tenant_id: str) -> DepositsTenant:
+    async def tenant(self, tenant_id: str) -> DepositsTenant | None:
+        """The tenant's numbering rules; None until its settings have arrived."""
         row = (await self._conn.execute(select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
         if row is None:
-            return DepositsTenant()
+            return None
         return DepositsTenant(row.timezone, row.document_prefixes, row.per_branch_numbering, row.branch_codes)
 
     async def save_tenant(self, tenant_id: str, tenant: DepositsTenant) -> None:

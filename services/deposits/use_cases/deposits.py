@@ -22,7 +22,7 @@ from shared.clock import local_date
 from shared.contracts.deposits import CollectionMethod, RefundMethod, ReturnKind
 from shared.contracts.documents import DocumentKind
 from shared.db.proofs import StoredImage
-from shared.errors import RuleViolation
+from shared.errors import BusinessSettingsPending, RuleViolation
 from shared.images import accept_image
 
 
@@ -35,6 +35,14 @@ async def _number(
 ) -> str:
     sequence = tenant.sequence(kind, branch_id=deposit.branch_id, now=now)
     return await uow.numbers.next(tenant_id=deposit.tenant_id, sequence=sequence)
+
+
+async def required_tenant(uow: DepositsUnitOfWork, tenant_id: str) -> DepositsTenant:
+    """The tenant's numbering and time zone, for a command that issues a number or dates a fact."""
+    tenant = await uow.reference.tenant(tenant_id)
+    if tenant is None:
+        raise BusinessSettingsPending("deposits")
+    return tenant
 
 
 async def load_deposit(
@@ -51,6 +59,7 @@ async def request_deposit(
     *,
     uow: DepositsUnitOfWork,
     tenant_id: str,
+    tenant: DepositsTenant,
     branch_id: str,
     customer_id: str,
     amount: Decimal,
@@ -60,7 +69,6 @@ async def request_deposit(
     now: datetime,
 ) -> Deposit:
     """Creates a pending deposit with its DEP number; the customer is asked to pay it."""
-    tenant = await uow.reference.tenant(tenant_id)
     job = await uow.reference.job(tenant_id, job_id)
     sequence = tenant.sequence(DocumentKind.DEPOSIT_REQUEST, branch_id=branch_id, now=now)
     deposit, requested = Deposit.request(
@@ -99,6 +107,7 @@ async def request_deposit_by_staff(
     return await request_deposit(
         uow=uow,
         tenant_id=staff.tenant_id,
+        tenant=await required_tenant(uow, staff.tenant_id),
         branch_id=branch_id,
         customer_id=customer_id,
         amount=amount,
@@ -122,7 +131,7 @@ async def collect_deposit(
 ) -> Deposit:
     """Records money received against a deposit and issues its DEPR receipt."""
     deposit = await load_deposit(uow, staff, deposit_id, for_update=True)
-    tenant = await uow.reference.tenant(deposit.tenant_id)
+    tenant = await required_tenant(uow, deposit.tenant_id)
     today = local_date(now, tenant.timezone)
     amount = deposit.outstanding if amount is None else amount
     collected_on = collected_on or today
@@ -161,7 +170,7 @@ async def return_deposit(
     was cancelled, and issues its DEPRR; a concurrent second return of the same deposit waits on the
     row lock, then gets a conflict."""
     deposit = await load_deposit(uow, staff, deposit_id, for_update=True)
-    tenant = await uow.reference.tenant(deposit.tenant_id)
+    tenant = await required_tenant(uow, deposit.tenant_id)
     today = local_date(now, tenant.timezone)
     returned_on = returned_on or today
     terms = deposit.check_return(
@@ -255,7 +264,7 @@ async def flag_overdue_return(
     deposit = await uow.deposits.get(tenant_id, deposit_id, for_update=True)
     if deposit is None:
         return False
-    tenant = await uow.reference.tenant(tenant_id)
+    tenant = await uow.reference.tenant(tenant_id) or DepositsTenant()
     overdue = deposit.flag_overdue_return(today=local_date(now, tenant.timezone), at=now)
     if overdue is None:
         return False

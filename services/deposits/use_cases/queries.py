@@ -8,7 +8,7 @@ from uuid import UUID
 
 from services.deposits.adapters.repository import DepositFilter, month_bounds
 from services.deposits.adapters.uow import DepositsUnitOfWork
-from services.deposits.domain import Deposit, Inspection, Job
+from services.deposits.domain import Deposit, DepositsTenant, Inspection, Job
 from services.deposits.use_cases.deposits import load_deposit
 from shared.auth import Principal
 from shared.clock import local_date
@@ -53,7 +53,7 @@ async def list_deposits(
     *, uow: DepositsUnitOfWork, staff: Principal, criteria: DepositCriteria, now: datetime
 ) -> tuple[list[Deposit], int]:
     """The deposits of the staff member's branches that match the criteria, newest first."""
-    tenant = await uow.reference.tenant(staff.tenant_id)
+    tenant = await uow.reference.tenant(staff.tenant_id) or DepositsTenant()
     fields = {k: v for k, v in asdict(criteria).items() if k != "overdue"}
     found = DepositFilter(
         tenant_id=staff.tenant_id,
@@ -65,7 +65,7 @@ async def list_deposits(
 
 
 async def dashboard(*, uow: DepositsUnitOfWork, staff: Principal, now: datetime) -> dict[str, Any]:
-    tenant = await uow.reference.tenant(staff.tenant_id)
+    tenant = await uow.reference.tenant(staff.tenant_id) or DepositsTenant()
     start, end = month_bounds(local_date(now, tenant.timezone))
     figures = await uow.deposits.dashboard(staff.tenant_id, staff.branch_scope, start, end)
     return {"month": start.strftime("%Y-%m"), **asdict(figures)}

@@ -38,6 +38,8 @@ async def apply_quote_accepted(*, uow: DepositsUnitOfWork, event: EventContext, 
     await request_deposit(
         uow=uow,
         tenant_id=event.tenant_id,
+        # Known gap: a quote applied before its tenant's settings numbers on the defaults.
+        tenant=await uow.reference.tenant(event.tenant_id) or DepositsTenant(),
         branch_id=event.branch_id or DEFAULT_BRANCH,
         customer_id=fact.customer_id,
         amount=fact.deposit_amount,
@@ -56,7 +58,8 @@ async def apply_job(
     closed_on = None
     if isinstance(fact, JobClosed) or fact.stage == "closed":
         closed_at = fact.closed_at if isinstance(fact, JobClosed) else event.time
-        closed_on = local_date(closed_at, (await uow.reference.tenant(event.tenant_id)).timezone)
+        tenant = await uow.reference.tenant(event.tenant_id) or DepositsTenant()
+        closed_on = local_date(closed_at, tenant.timezone)
     stage = "closed" if closed_on else fact.stage
     job = Job(event.tenant_id, fact.job_id, fact.job_number, stage, closed_on)
     if not await uow.reference.save_job(job, as_of=event.time):

@@ -34,15 +34,16 @@ async def raise_alert(
     source_event_id: UUID,
     now: datetime,
 ) -> Alert | None:
-    """Adds one inbox alert per source event and queues one email of it to the billing staff;
-    None when the source event already raised its alert."""
+    """Adds one inbox alert per source event and queues one email of it to the billing staff (unless
+    the business is known to have none; if its settings have not arrived, the email waits for
+    them); None when the source event already raised its alert."""
     alert = Alert.of(
         text, id=uuid4(), tenant_id=tenant_id, branch_id=branch_id, source_event_id=source_event_id, now=now
     )
     if not await uow.alerts.add(alert):
         return None
     tenant = await uow.reference.tenant(tenant_id)
-    if tenant is not None and tenant.billing_staff_emails:
+    if tenant is None or tenant.billing_staff_emails:
         await uow.notices.add(Notice.staff_alert(id=uuid4(), alert=alert, now=now, trace=Trace.current()))
     return alert
 

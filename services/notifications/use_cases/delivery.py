@@ -61,6 +61,8 @@ async def send_next_notice(
 async def _deliver(uow: NotificationsUnitOfWork, notice: Notice, delivery: Delivery, now: datetime) -> None:
     tenant = await uow.reference.tenant(notice.tenant_id)
     try:
+        if tenant is None:  # an email without the business's name, contact and staff is a wrong email
+            raise DeliveryFailed(f"The settings of business {notice.tenant_id} have not arrived yet")
         composed = await _compose(uow, notice, tenant, delivery, now)
         if composed is not None:
             await delivery.mailer.send(composed.email)
@@ -82,7 +84,7 @@ async def _deliver(uow: NotificationsUnitOfWork, notice: Notice, delivery: Deliv
 
 
 async def _compose(
-    uow: NotificationsUnitOfWork, notice: Notice, tenant: Tenant | None, delivery: Delivery, now: datetime
+    uow: NotificationsUnitOfWork, notice: Notice, tenant: Tenant, delivery: Delivery, now: datetime
 ) -> _Composed | None:
     """The email a notice sends, or None when it has nobody to go to (the notice is then skipped)."""
     if notice.kind is NoticeKind.STAFF_ALERT:
@@ -108,7 +110,7 @@ def _customer_text(notice: Notice, customer: Customer, tenant: Tenant, language:
 
 
 async def _compose_customer_notice(
-    uow: NotificationsUnitOfWork, notice: Notice, tenant: Tenant | None, delivery: Delivery, now: datetime
+    uow: NotificationsUnitOfWork, notice: Notice, tenant: Tenant, delivery: Delivery, now: datetime
 ) -> _Composed | None:
     assert notice.customer_id is not None
     customer = await uow.reference.customer(notice.tenant_id, notice.customer_id)
@@ -117,17 +119,16 @@ async def _compose_customer_notice(
     if not usable_address(customer.email):
         notice.skip(NO_EMAIL)
         return None
-    business = tenant or Tenant(notice.tenant_id)
     language = messages.language_of(customer.preferred_language, tenant)
-    text = _customer_text(notice, customer, business, language)
+    text = _customer_text(notice, customer, tenant, language)
     attachments = [
         await _attachment(uow, notice, document, language, delivery) for document in notice.documents
     ]
     email = OutgoingEmail(
         message_id=message_id_of(notice.id, delivery.message_id_domain),
-        sender_name=one_line(business.business_name(language)) or "Mudjam",
+        sender_name=one_line(tenant.business_name(language)) or "Mudjam",
         recipients=(customer.email,),
-        reply_to=business.email if usable_address(business.email) else "",
+        reply_to=tenant.email if usable_address(tenant.email) else "",
         subject=one_line(text.subject),
         body=text.body,
         date=now,
@@ -162,12 +163,12 @@ async def _attachment(
 
 
 async def _compose_staff_alert(
-    uow: NotificationsUnitOfWork, notice: Notice, tenant: Tenant | None, delivery: Delivery, now: datetime
+    uow: NotificationsUnitOfWork, notice: Notice, tenant: Tenant, delivery: Delivery, now: datetime
 ) -> _Composed | None:
     assert notice.alert_id is not None
     alert = await uow.alerts.get(notice.alert_id)
-    recipients = tuple(a for a in (tenant.billing_staff_emails if tenant else ()) if usable_address(a))
-    if alert is None or tenant is None or not recipients:
+    recipients = tuple(a for a in tenant.billing_staff_emails if usable_address(a))
+    if alert is None or not recipients:
         notice.skip(NO_STAFF_EMAIL)
         return None
     text = messages.staff_alert_email(alert, tenant)

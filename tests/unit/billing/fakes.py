@@ -59,8 +59,8 @@ class FakeReference:
         self.tenants: dict[str, BillingTenant] = {}
         self.customers: dict[tuple[str, str], str] = {}  # (tenant, customer) → name
 
-    async def tenant(self, tenant_id: str) -> BillingTenant:
-        return self.tenants.get(tenant_id, BillingTenant())
+    async def tenant(self, tenant_id: str) -> BillingTenant | None:
+        return self.tenants.get(tenant_id)
 
     async def customer_names(self, tenant_id: str, customer_ids: set[str]) -> dict[str, str]:
         return {c: self.customers[tenant_id, c] for c in customer_ids if (tenant_id, c) in self.customers}

@@ -29,6 +29,7 @@ from shared.contracts.billing import (
 from shared.contracts.deposits import CollectionMethod, StaffRef
 from shared.contracts.envelope import EventContext, Subject
 from shared.contracts.portal import PaymentReported
+from shared.errors import BusinessSettingsPending
 from shared.numbering import NumberingRules
 from tests.unit.billing.factories import NOW, draft, sent
 from tests.unit.billing.fakes import FakeBillingUnitOfWork
@@ -42,6 +43,7 @@ def _staff(*branches: str) -> Principal:
 
 
 def _on_file(uow: FakeBillingUnitOfWork, invoice: Invoice) -> Invoice:
+    uow.reference.tenants.setdefault(TENANT, BillingTenant())
     uow.invoices.rows[invoice.id] = invoice
     return invoice
 
@@ -125,6 +127,19 @@ async def test_a_payment_against_an_open_report_closes_it_keyed_to_the_invoice()
     assert report_closed.about == Subject("payment_report", report.id, TENANT, "bkk", stream=invoice.id)
     assert report_closed.about.key == str(invoice.id)
     assert uow.reports.rows[report.id].status is ReportStatus.RECORDED
+
+
+async def test_a_payment_for_a_business_whose_settings_have_not_arrived_is_refused_and_records_nothing() -> (
+    None
+):
+    uow = FakeBillingUnitOfWork()
+    invoice = sent()
+    uow.invoices.rows[invoice.id] = invoice  # billing has the invoice but not (yet) the tenant's settings
+
+    with pytest.raises(BusinessSettingsPending):
+        await _pay(uow, invoice.id)
+
+    assert (uow.recorded, uow.numbers.last, uow.invoices.rows[invoice.id].payments) == ([], {}, [])
 
 
 async def test_a_draft_cannot_be_paid() -> None:

@@ -62,8 +62,8 @@ class FakeReference:
         self.jobs: dict[tuple[str, str], tuple[Job, datetime]] = {}
         self.inspections: dict[tuple[str, str], Inspection] = {}
 
-    async def tenant(self, tenant_id: str) -> DepositsTenant:
-        return self.tenants.get(tenant_id, DepositsTenant())
+    async def tenant(self, tenant_id: str) -> DepositsTenant | None:
+        return self.tenants.get(tenant_id)
 
     async def customer_names(self, tenant_id: str, customer_ids: set[str]) -> dict[str, str]:
         return {

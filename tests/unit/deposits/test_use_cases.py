@@ -29,6 +29,7 @@ from shared.contracts.deposits import (
     ReturnKind,
 )
 from shared.contracts.upstream import JobClosed, JobStageChanged
+from shared.errors import BusinessSettingsPending
 from shared.images import ImageRefused
 from tests.helpers import slip_screenshot
 from tests.unit.deposits.fakes import FakeDepositsUnitOfWork
@@ -45,6 +46,7 @@ def _staff(*branches: str) -> Principal:
 async def _held_deposit(
     uow: FakeDepositsUnitOfWork, amount: str = "20000", job_id: str | None = None
 ) -> UUID:
+    uow.reference.tenants.setdefault(TENANT, DepositsTenant())
     uow.reference.customers[TENANT, "c1"] = Customer(TENANT, "c1", "Somchai")
     deposit = await use_cases.request_deposit_by_staff(
         uow=uow,
@@ -289,3 +291,23 @@ async def test_a_proof_for_another_deposit_s_collection_is_not_found() -> None:
                 content=slip_screenshot(),
                 now=NOW,
             )
+
+
+async def test_a_deposit_for_a_business_whose_settings_have_not_arrived_is_refused_and_takes_no_number() -> (
+    None
+):
+    uow = FakeDepositsUnitOfWork()
+    uow.reference.customers[TENANT, "c1"] = Customer(TENANT, "c1", "Somchai")
+
+    with pytest.raises(BusinessSettingsPending):
+        await use_cases.request_deposit_by_staff(
+            uow=uow,
+            staff=_staff(),
+            branch_id="bkk",
+            customer_id="c1",
+            amount=Decimal("100"),
+            job_id=None,
+            now=NOW,
+        )
+
+    assert (uow.recorded, uow.numbers.last, uow.deposits.rows) == ([], {}, {})

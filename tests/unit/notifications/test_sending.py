@@ -302,3 +302,48 @@ async def test_an_alert_for_a_business_without_billing_emails_is_only_in_the_inb
 
     assert alert is not None
     assert uow.notices.rows == {}
+
+
+async def test_an_alert_raised_before_the_business_settings_is_emailed_once_they_arrive(uow: FakeUow) -> None:
+    settings = uow.reference.tenants.pop(TENANT)
+    fact = EventDeadLettered(
+        consumer="c",
+        original_topic="t",
+        partition=0,
+        offset=1,
+        original_event_id=None,
+        original_event_type=None,
+        error="e",
+        original_message="m",
+    )
+    await use_cases.alert_dead_lettered(uow=uow, event=_event(branch_id=None), fact=fact)
+    mailer = FakeMailer()
+
+    waiting = await _send(uow, _delivery(mailer))
+    uow.reference.tenants[TENANT] = settings
+    sent = await _send(uow, _delivery(mailer), now=NOW + POLICY.first_delay)
+
+    assert waiting is not None
+    assert waiting.attempts == 1
+    assert "have not arrived yet" in (waiting.last_error or "")
+    assert sent is not None
+    assert sent.status is NoticeStatus.SENT
+    [email] = mailer.sent
+    assert email.recipients == ("billing@siamtools.example", "ops@siamtools.example")
+
+
+async def test_a_customer_email_waits_for_the_business_settings_rather_than_going_out_unsigned(
+    uow: FakeUow,
+) -> None:
+    settings = uow.reference.tenants.pop(TENANT)
+    await use_cases.record_deposit_returned(uow=uow, event=_event(), fact=_returned())
+    await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered())
+    mailer = FakeMailer()
+
+    await _send(uow, _delivery(mailer))
+    assert mailer.sent == []
+    uow.reference.tenants[TENANT] = settings
+    await _send(uow, _delivery(mailer), now=NOW + POLICY.first_delay)
+
+    [email] = mailer.sent
+    assert email.sender_name == "บริษัท สยามทูลเรนทัล จำกัด"
