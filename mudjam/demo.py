@@ -1,14 +1,15 @@
 """Demo data: a rental business with customers, jobs and deposits in every state."""
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import httpx
 
-from mudjam.ops import OpsPublisher
+from mudjam.ops import OpsPublisher, operations_token
 from shared.auth import issue_token
 from shared.clock import BANGKOK
 from shared.contracts import upstream
@@ -78,6 +79,37 @@ INSPECTIONS: dict[str, dict[str, Any]] = {
         "damage_estimates": [{"description": "Engine rebuild", "amount": "85000"}],
     },
 }
+# The closed job J-1000 as the operations system leaves it: its signed quote and delivery manifest
+# (PDFs it printed and the customer signed) and the AI job report, whose recommendations are for
+# the business only.
+SIGNED_PAPERS = {
+    "quote": ("Q-2000", "Quotation Q-2000 / ใบเสนอราคา Q-2000"),
+    "manifest": ("DM-J-1000", "Delivery manifest DM-J-1000 / ใบส่งของ DM-J-1000"),
+}
+JOB_REPORT: dict[str, Any] = {
+    "customer_summary": {
+        "en": "The generator ran 212 hours over the rental without a fault; one water pump came back "
+        "with a cracked filter housing, which was replaced.",
+        "th": "เครื่องปั่นไฟทำงาน 212 ชั่วโมงตลอดการเช่าโดยไม่มีปัญหา ปั๊มน้ำหนึ่งเครื่องส่งคืนพร้อมตัวกรองที่แตก ซึ่งได้เปลี่ยนใหม่แล้ว",
+    },
+    "sections": [
+        {
+            "title": {"en": "Usage", "th": "การใช้งาน"},
+            "body": {
+                "en": "Average load 64 %; fuel use in line with the site's work hours.",
+                "th": "โหลดเฉลี่ย 64 % การใช้น้ำมันสอดคล้องกับชั่วโมงทำงานของหน้างาน",
+            },
+        },
+        {
+            "title": {"en": "Condition on return", "th": "สภาพเมื่อส่งคืน"},
+            "body": {
+                "en": "Generator in good order; pump filter housing cracked.",
+                "th": "เครื่องปั่นไฟอยู่ในสภาพดี ตัวกรองปั๊มน้ำแตก",
+            },
+        },
+    ],
+    "internal_recommendations": ["Internal: offer this customer the 30 kVA unit next time at list price"],
+}
 EQUIPMENT = [
     {"asset_id": "GEN-0042", "name_en": "Diesel generator 20 kVA", "name_th": "เครื่องปั่นไฟดีเซล 20 kVA"},
     {"asset_id": "PMP-0007", "name_en": "Water pump 3 inch", "name_th": "ปั๊มน้ำ 3 นิ้ว"},
@@ -115,11 +147,38 @@ NOT_YET_HEARD = {
 }
 
 
+def _signed_paper(title: str, signer: str) -> bytes:
+    """A paper as the operations system prints it and the customer signs it (the demo's stand-in
+    for a scan)."""
+    import fontpkg_sarabun
+    from weasyprint import HTML  # the documents service's renderer; only the demo draws a scan
+
+    font = (Path(fontpkg_sarabun.ROOT) / "files" / "Sarabun-Regular.ttf").as_uri()
+    lines = "".join(
+        f"<tr><td>{item['name_en']}<br>{item['name_th']}</td><td>1</td></tr>" for item in EQUIPMENT
+    )
+    html = (
+        f"<html><head><style>@font-face {{ font-family: Sarabun; src: url({font}) }}"
+        "body { font-family: Sarabun }</style></head>"
+        f"<body><h1>{title}</h1>"
+        f"<table>{lines}</table><p>Signed / ลงชื่อ: ____________ {signer}</p></body></html>"
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
 class DemoSeeder:
-    def __init__(self, *, kafka_bootstrap: str, deposits_url: str, billing_url: str, portal_url: str) -> None:
+    def __init__(
+        self,
+        *,
+        kafka_bootstrap: str,
+        deposits_url: str,
+        billing_url: str,
+        documents_url: str,
+        portal_url: str,
+    ) -> None:
         self.kafka_bootstrap, self.portal_url = kafka_bootstrap, portal_url
-        self.deposits_url, self.billing_url = deposits_url, billing_url
-        auth = AuthSettings()
+        self.deposits_url, self.billing_url, self.documents_url = deposits_url, billing_url, documents_url
+        auth = self.auth = AuthSettings()
         token = issue_token(
             auth.jwt_secret.get_secret_value(),
             user_id="demo-manager",
@@ -181,7 +240,11 @@ class DemoSeeder:
 
     async def seed(self) -> None:
         today = datetime.now(UTC).date()
-        async with OpsPublisher(self.kafka_bootstrap) as ops:
+        async with OpsPublisher(
+            self.kafka_bootstrap,
+            documents_url=self.documents_url,
+            token_for=lambda tenant_id: operations_token(self.auth, tenant_id),
+        ) as ops:
             await ops.tenant(TENANT, **TENANT_SETTINGS)
             for customer_id, fields in CUSTOMERS.items():
                 await ops.customer(TENANT, customer_id, **fields)
@@ -218,8 +281,37 @@ class DemoSeeder:
                         }
                     )
                     await ops.publish(inspected, tenant_id=TENANT, subject=job_id, branch_id="bkk")
+            await self._job_papers(
+                ops, job_id="J-1000", customer_id="somchai", signed_on=today - timedelta(days=20)
+            )
         forfeited = await self._deposit_states()
         await self._billing_states(forfeited)
+
+    async def _job_papers(self, ops: OpsPublisher, *, job_id: str, customer_id: str, signed_on: date) -> None:
+        """The job's signed quote and delivery manifest (uploaded to documents' intake, then
+        announced) and its AI job report."""
+        signed_at = datetime.combine(signed_on, time(9), BANGKOK)
+        quote_id, title = SIGNED_PAPERS["quote"]
+        await ops.quote_signed(
+            TENANT,
+            quote_id=quote_id,
+            customer_id=customer_id,
+            job_id=job_id,
+            branch_id="bkk",
+            pdf=_signed_paper(title, CUSTOMERS[customer_id]["name"]),
+            signed_at=signed_at,
+        )
+        manifest_number, title = SIGNED_PAPERS["manifest"]
+        await ops.delivery_manifest_signed(
+            TENANT,
+            job_id=job_id,
+            customer_id=customer_id,
+            manifest_number=manifest_number,
+            branch_id="bkk",
+            pdf=_signed_paper(title, CUSTOMERS[customer_id]["name"]),
+            signed_at=signed_at + timedelta(hours=3),
+        )
+        await ops.job_report(TENANT, job_id=job_id, customer_id=customer_id, report=JOB_REPORT)
 
     async def _deposit_states(self) -> dict[str, Any]:
         """Deposits in every state; returns the forfeited one, which the damage invoice follows."""
@@ -262,7 +354,9 @@ class DemoSeeder:
         return forfeited
 
     async def _billing_states(self, forfeited: dict[str, Any]) -> None:
-        # somchai: an unpaid invoice (Pay reveals the QR) and a pre-payment on the job yet to start.
+        # somchai: the closed job's invoice paid, an unpaid one (Pay reveals the QR) and a pre-payment
+        # on the job yet to start.
+        await self._pay(await self._sent_invoice("somchai", "J-1000", RENTAL_LINES))
         await self._sent_invoice("somchai", "J-1001", RENTAL_LINES)
         await self._command(
             f"{self.billing_url}/v1/jobs/J-1002/prepayments",

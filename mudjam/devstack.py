@@ -88,6 +88,7 @@ async def _seed_and_link(stack: Stack, state_dir: Path, demo: bool) -> dict[str,
         kafka_bootstrap=stack.kafka_bootstrap,
         deposits_url=stack.url("deposits"),
         billing_url=stack.url("billing"),
+        documents_url=stack.url("documents"),
         portal_url=stack.url("portal"),
     )
     marker = state_dir / "demo-seeded"

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from email.message import EmailMessage
 from typing import Any
 from uuid import uuid4
 
@@ -506,3 +507,21 @@ async def test_job_reports_and_inspections_reach_the_portal_only_as_the_rendered
         assert [s for s in secrets if s in page] == [], path
     assert "INTERNAL-REC" not in pdf
     assert "DAMAGE-EST" not in pdf
+    with zipfile.ZipFile(io.BytesIO((await client.get("/documents.zip")).content)) as zipped:
+        members = {name: pdf_text(zipped.read(name)) for name in zipped.namelist()}
+    assert any("Your rental went smoothly." in member for member in members.values())
+    assert [(name, s) for name, member in members.items() for s in secrets[:4] if s in member] == []
+
+    # The customer's emails (here a deposit return's, with its DEPRR attached) carry none of it either.
+    deposit = await system.held_deposit(customer, Decimal("5000"))
+    await system.return_deposit(customer, deposit, {"kind": "forfeit", "note": "damaged casing"})
+
+    async def emails() -> list[EmailMessage]:
+        return [m for m in system.mail.messages if customer.email in m["To"]]
+
+    [email] = await eventually(emails, timeout_s=30)
+    body = email.get_body(preferencelist=("plain",))
+    assert body is not None
+    read = [body.get_content(), *(pdf_text(part.get_content()) for part in email.iter_attachments())]
+    assert "damaged casing" in read[0]
+    assert [s for s in secrets[:4] for part in read if s in part] == []
