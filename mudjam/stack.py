@@ -127,6 +127,7 @@ class Stack:
             "MUDJAM_KAFKA_SESSION_TIMEOUT_MS": str(self.config.kafka_session_timeout_ms),
             "MUDJAM_KAFKA_HEARTBEAT_INTERVAL_MS": str(max(self.config.kafka_session_timeout_ms // 4, 300)),
             "MUDJAM_DOCUMENTS_URL": self.url("documents"),
+            "MUDJAM_PORTAL_URL": self.url("portal"),
             "MUDJAM_PORTAL_PUBLIC_URL": self.config.portal_public_url
             or f"http://localhost:{self.config.ports['portal']}",
             "DOCUMENTS_STORAGE_DIR": str(state / "documents"),

@@ -1,6 +1,7 @@
-"""HTTP client for the documents service, used by services that show or send a customer's PDFs:
-one PDF, one page of it as an image, a zip of chosen documents, or a customer's whole bundle as a
-stream.
+"""HTTP clients one Mudjam service uses to call another with a service token of the tenant: the
+documents service, for services that show or send a customer's PDFs (one PDF, one page of it as an
+image, a zip of chosen documents, or a customer's whole bundle as a stream), and the portal, for
+notifications' links to one invoice.
 
 The transport is injectable (httpx.MockTransport in unit tests)."""
 
@@ -17,6 +18,24 @@ from shared.settings import AuthSettings
 
 class DocumentNotAvailable(Exception):
     pass
+
+
+class LinkNotYetPossible(Exception):
+    """The portal does not know the customer or the sent invoice yet (it learns both from events):
+    the same link can be asked for again later."""
+
+
+def _service_headers(auth: AuthSettings, service: str, tenant_id: str) -> dict[str, str]:
+    # Tokens are dated by the wall clock, never a service's business clock (which dev and tests may
+    # move), so the receiving service always accepts them.
+    token = service_token(
+        auth.jwt_secret.get_secret_value(),
+        service=service,
+        tenant_id=tenant_id,
+        now=datetime.now(UTC),
+        issuer=auth.jwt_issuer,
+    )
+    return {"Authorization": f"Bearer {token}"}
 
 
 # What a page image's answer carries for the browser's cache, passed on as documents sent it.
@@ -69,16 +88,7 @@ class DocumentsClient:
         await self._http.aclose()
 
     def _headers(self, tenant_id: str) -> dict[str, str]:
-        # Tokens are dated by the wall clock, never a service's business clock (which dev and tests
-        # may move), so the receiving service always accepts them.
-        token = service_token(
-            self._auth.jwt_secret.get_secret_value(),
-            service=self._service,
-            tenant_id=tenant_id,
-            now=datetime.now(UTC),
-            issuer=self._auth.jwt_issuer,
-        )
-        return {"Authorization": f"Bearer {token}"}
+        return _service_headers(self._auth, self._service, tenant_id)
 
     async def pdf(
         self,
@@ -179,3 +189,73 @@ class DocumentsClient:
             await response.aclose()
             response.raise_for_status()
         return DocumentStream(response)
+
+
+# The fields of a portal's 422 that mean "not known here yet" rather than "never valid".
+_NOT_YET_KNOWN_FIELDS = frozenset({"customer_id", "invoice_id"})
+
+
+class PortalLinksClient:
+    """Issues portal links on behalf of a Mudjam service (notifications' invoice emails)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: AuthSettings,
+        *,
+        service: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout_s: float = 30,
+    ) -> None:
+        self._auth, self._service = auth, service
+        self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout_s)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def invoice_link(
+        self,
+        *,
+        tenant_id: str,
+        customer_id: str,
+        invoice_id: UUID,
+        idempotency_key: str,
+        expires_in_days: int | None = None,
+    ) -> str:
+        """The URL of a link that opens only this invoice of the customer. The same idempotency key
+        (and arguments) gives the same link again. LinkNotYetPossible while the portal does not know
+        the customer or the sent invoice; other failures raise httpx errors."""
+        body: dict[str, str | int] = {"customer_id": customer_id, "invoice_id": str(invoice_id)}
+        if expires_in_days is not None:
+            body["expires_in_days"] = expires_in_days
+        response = await self._http.post(
+            "/v1/portal-links",
+            json=body,
+            headers={
+                **_service_headers(self._auth, self._service, tenant_id),
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        if response.status_code == 422:
+            error = _error_of(response)
+            if error.get("field") in _NOT_YET_KNOWN_FIELDS:
+                raise LinkNotYetPossible(str(error.get("message") or f"invoice {invoice_id}"))
+        response.raise_for_status()
+        try:
+            url = response.json()["url"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise httpx.DecodingError(
+                f"the portal's link has no url: {error}", request=response.request
+            ) from error
+        if not isinstance(url, str) or not url:
+            raise httpx.DecodingError("the portal's link has no url", request=response.request)
+        return url
+
+
+def _error_of(response: httpx.Response) -> dict[str, object]:
+    """The `error` object of a Mudjam error answer; empty when the body is not one."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}

@@ -38,6 +38,7 @@ class ServiceUrls(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MUDJAM_")
 
     documents_url: str = "http://127.0.0.1:8003"
+    portal_url: str = "http://127.0.0.1:8000"  # its API, for services (notifications' invoice links)
     portal_public_url: str = "http://localhost:8000"
 
 

@@ -61,6 +61,9 @@ def infra(request: pytest.FixtureRequest) -> Iterator[Infrastructure]:
         database_url_template=os.environ.get("MUDJAM_TEST_DATABASE_URL_TEMPLATE"),
         kafka_bootstrap=os.environ.get("MUDJAM_TEST_KAFKA_BOOTSTRAP"),
         kafka_session_timeout_ms=2000,
+        # An email waiting for the portal to know its invoice (for the link) is tried again soon,
+        # as the tests wait seconds, not the production backoff's 30 s.
+        extra_env={"NOTIFICATIONS_SEND_FIRST_RETRY": "2"},
     )
     stack = Stack(config)
     stack.start_infrastructure()

@@ -4,13 +4,14 @@ from fastapi import FastAPI
 
 from services.notifications.adapters.documents import ReceiptPdfs
 from services.notifications.adapters.mail import SmtpMailer
+from services.notifications.adapters.portal_links import InvoiceLinks
 from services.notifications.adapters.tables import kernel
 from services.notifications.adapters.uow import NotificationsUnitOfWork
 from services.notifications.domain import RetryPolicy
 from services.notifications.entrypoints import events, http, workers
 from services.notifications.settings import Settings
 from services.notifications.use_cases import Delivery
-from shared.clients import DocumentsClient
+from shared.clients import DocumentsClient, PortalLinksClient
 from shared.clock import Clock
 from shared.contracts.catalogue import BILLING, CUSTOMERS, DEAD_LETTERS, DEPOSITS, DOCUMENTS, TENANTS
 from shared.db import make_engine
@@ -55,6 +56,14 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                 timeout_s=settings.documents_timeout_s,
             )
         ),
+        links=InvoiceLinks(
+            PortalLinksClient(
+                settings.urls.portal_url,
+                settings.auth,
+                service=SERVICE,
+                timeout_s=settings.portal_timeout_s,
+            )
+        ),
         policy=RetryPolicy(
             max_attempts=settings.send_max_attempts,
             first_delay=settings.send_first_retry,
@@ -67,7 +76,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     app = create_app(
         title="Mudjam notifications",
         description="Customer notices in the customer's language (deposit returned with the DEPRR; "
-        "each RC and PREREC receipt; damage invoice, tax invoice and DEPRR together) sent once each "
+        "each RC and PREREC receipt; damage invoice, tax invoice and DEPRR together; receipts and damage "
+        "emails link their invoice in the portal) sent once each "
         "over SMTP with retries and a delivery log, and the staff alert inbox (reported payments, "
         "possible duplicate slips, retained deposits to invoice, overdue invoices and returns, render "
         "failures, dead-lettered events). Staff bearer token "

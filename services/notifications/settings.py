@@ -27,3 +27,4 @@ class Settings(ServiceSettings):
     send_first_retry: timedelta = timedelta(seconds=30)
     send_max_retry: timedelta = timedelta(hours=1)
     documents_timeout_s: float = 30.0
+    portal_timeout_s: float = 30.0

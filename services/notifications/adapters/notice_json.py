@@ -27,6 +27,14 @@ def _decimal(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _id(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _uuid(value: str | None) -> UUID | None:
+    return None if value is None else UUID(value)
+
+
 def facts_to_json(facts: NoticeFacts | None) -> dict[str, Any] | None:
     match facts:
         case None:
@@ -57,6 +65,7 @@ def facts_to_json(facts: NoticeFacts | None) -> dict[str, Any] | None:
                 "balance": _money(facts.balance),
                 "job_id": facts.job_id,
                 "vat_amount": _money(facts.vat_amount),
+                "invoice_id": _id(facts.invoice_id),
             }
         case DamageFacts():
             return {
@@ -64,6 +73,7 @@ def facts_to_json(facts: NoticeFacts | None) -> dict[str, Any] | None:
                 "issue_date": facts.issue_date.isoformat(),
                 "job_id": facts.job_id,
                 "damage_invoice_numbers": list(facts.damage_invoice_numbers),
+                "damage_invoice_ids": [str(i) for i in facts.damage_invoice_ids],
                 "retentions": [
                     {
                         "deposit_number": r.deposit_number,
@@ -111,6 +121,8 @@ def _payment_facts(data: dict[str, Any]) -> PaymentFacts:
         balance=_decimal(data["balance"]),
         job_id=data["job_id"],
         vat_amount=_decimal(data["vat_amount"]),
+        # Keys added later are absent from the notices stored before them.
+        invoice_id=_uuid(data.get("invoice_id")),
     )
 
 
@@ -129,6 +141,7 @@ def _damage_facts(data: dict[str, Any]) -> DamageFacts:
         vat_rate=Decimal(data["vat_rate"]),
         vat_amount=Decimal(data["vat_amount"]),
         total=Decimal(data["total"]),
+        damage_invoice_ids=tuple(UUID(i) for i in data.get("damage_invoice_ids", ())),
     )
 
 

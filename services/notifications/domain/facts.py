@@ -49,6 +49,10 @@ class ReturnFacts:
     def documents(self) -> tuple[DocumentRef, ...]:
         return (DocumentRef(DocumentKind.DEPOSIT_RETURN_RECEIPT, self.receipt_number),)
 
+    @property
+    def linked_invoices(self) -> tuple[tuple[str, UUID], ...]:
+        return ()
+
 
 @dataclass(frozen=True)
 class PaymentFacts:
@@ -65,11 +69,19 @@ class PaymentFacts:
     balance: Decimal | None = None  # RC: what is left to pay on the invoice after this payment
     job_id: str | None = None
     vat_amount: Decimal | None = None  # PREREC
+    invoice_id: UUID | None = None  # RC; None in notices stored before emails linked the invoice
 
     @property
     def documents(self) -> tuple[DocumentRef, ...]:
         kind = DocumentKind.PREPAYMENT_RECEIPT if self.prepayment else DocumentKind.RECEIPT
         return (DocumentRef(kind, self.receipt_number),)
+
+    @property
+    def linked_invoices(self) -> tuple[tuple[str, UUID], ...]:
+        """The invoice the email links to in the portal (number, id): the one an RC pays."""
+        if self.prepayment or self.invoice_number is None or self.invoice_id is None:
+            return ()
+        return ((self.invoice_number, self.invoice_id),)
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,18 @@ class DamageFacts:
     vat_rate: Decimal
     vat_amount: Decimal
     total: Decimal
+    # The ids of the damage invoices, in the order of their numbers; empty in notices stored before
+    # emails linked the invoices.
+    damage_invoice_ids: tuple[UUID, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.damage_invoice_ids and len(self.damage_invoice_ids) != len(self.damage_invoice_numbers):
+            raise ValueError("damage_invoice_ids must align with damage_invoice_numbers")
+
+    @property
+    def linked_invoices(self) -> tuple[tuple[str, UUID], ...]:
+        """The invoices the email links to in the portal (number, id): the damage invoices to pay."""
+        return tuple(zip(self.damage_invoice_numbers, self.damage_invoice_ids, strict=False))
 
     @property
     def documents(self) -> tuple[DocumentRef, ...]:

@@ -1,7 +1,9 @@
 """What customers read: each notice's email in their language (Thai or English). Pure: no I/O,
 no clock."""
 
+from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 from services.notifications.domain import (
     Customer,
@@ -51,6 +53,7 @@ _TEXT = {
         "balance_due": "Balance still due",
         "paid_in_full": "Invoice {invoice} is now paid in full.",
         "receipt_attached": "Your {document} {receipt} is attached.",
+        "view_invoice": "View invoice {invoice}: {url}",
         # Damage beyond the deposit, retained deposits
         "subject_damage": "Damage charges: invoice {invoices} and tax invoice {tax_invoice}",
         "subject_retained": "Tax invoice {tax_invoice} for the amount retained from your deposit {deposits}",
@@ -102,6 +105,7 @@ _TEXT = {
         "balance_due": "ยอดคงค้าง",
         "paid_in_full": "ใบแจ้งหนี้ {invoice} ชำระครบถ้วนแล้ว",
         "receipt_attached": "แนบ{document} {receipt} มาพร้อมอีเมลนี้",
+        "view_invoice": "ดูใบแจ้งหนี้ {invoice} : {url}",
         # Damage beyond the deposit, retained deposits
         "subject_damage": "ค่าเสียหาย: ใบแจ้งหนี้ {invoices} และใบกำกับภาษี {tax_invoice}",
         "subject_retained": "ใบกำกับภาษี {tax_invoice} สำหรับยอดที่หักจากเงินมัดจำ {deposits}",
@@ -118,6 +122,10 @@ _TEXT = {
         "documents_attached": "เอกสารแนบ: {documents}",
     },
 }
+
+
+# No invoice links: the email names its invoices without a way to open them in the portal.
+NO_LINKS: Mapping[str, str] = MappingProxyType({})
 
 
 def language_of(preferred: str | None, tenant: Tenant | None) -> str:
@@ -185,9 +193,22 @@ def _contact(tenant: Tenant, language: str) -> list[str]:
     return lines
 
 
-def payment_receipt_email(facts: PaymentFacts, *, customer: Customer, tenant: Tenant, language: str) -> Email:
+def _view_invoice(number: str, invoice_links: Mapping[str, str], language: str) -> list[str]:
+    url = invoice_links.get(number)
+    return [_TEXT[language]["view_invoice"].format(invoice=number, url=url)] if url else []
+
+
+def payment_receipt_email(
+    facts: PaymentFacts,
+    *,
+    customer: Customer,
+    tenant: Tenant,
+    language: str,
+    invoice_links: Mapping[str, str] = NO_LINKS,
+) -> Email:
     """The customer's receipt email (RC or PREREC): the receipt, the amount, the method and reference,
-    and the invoice it pays or the job it pays ahead for."""
+    and the invoice it pays (with its portal link, from `invoice_links` by number) or the job it pays
+    ahead for."""
     text = _TEXT[language]
     amount = format_thb(facts.amount)
     if facts.prepayment:
@@ -227,6 +248,8 @@ def payment_receipt_email(facts: PaymentFacts, *, customer: Customer, tenant: Te
             if facts.balance > ZERO
             else text["paid_in_full"].format(invoice=facts.invoice_number),
         ]
+    if facts.invoice_number and not facts.prepayment:
+        lines += _view_invoice(facts.invoice_number, invoice_links, language)
     lines += [
         "",
         text["receipt_attached"].format(document=document, receipt=facts.receipt_number),
@@ -236,9 +259,17 @@ def payment_receipt_email(facts: PaymentFacts, *, customer: Customer, tenant: Te
     return Email(subject=subject, body="\n".join(lines) + "\n")
 
 
-def damage_charges_email(facts: DamageFacts, *, customer: Customer, tenant: Tenant, language: str) -> Email:
+def damage_charges_email(
+    facts: DamageFacts,
+    *,
+    customer: Customer,
+    tenant: Tenant,
+    language: str,
+    invoice_links: Mapping[str, str] = NO_LINKS,
+) -> Email:
     """One email for a tax invoice on damage and retained deposits: what was retained from which
-    deposit, the damage invoices to pay, the tax invoice's lines and VAT, and every PDF attached."""
+    deposit, the damage invoices to pay (each with its portal link, from `invoice_links` by number),
+    the tax invoice's lines and VAT, and every PDF attached."""
     text = _TEXT[language]
     if facts.damage_invoice_numbers:
         subject = text["subject_damage"].format(
@@ -256,7 +287,11 @@ def damage_charges_email(facts: DamageFacts, *, customer: Customer, tenant: Tena
             deposit=retention.deposit_number, receipt=retention.return_receipt_number
         )
         lines.append(f"{retained}: {_amount(retention.amount, language)}")
-    lines += [text["damage_invoice"].format(invoice=number) for number in facts.damage_invoice_numbers]
+    for number in facts.damage_invoice_numbers:
+        lines += [
+            text["damage_invoice"].format(invoice=number),
+            *_view_invoice(number, invoice_links, language),
+        ]
     lines += ["", text["tax_invoice"].format(tax_invoice=facts.tax_invoice_number)]
     lines += [f"- {line.description}: {format_thb(line.amount)}" for line in facts.lines]
     lines += [

@@ -66,8 +66,10 @@ def dead_letter_alert(
     return AlertText(
         kind=AlertKind.EVENT_DEAD_LETTERED,
         title=f"An event could not be processed by {consumer}",
-        body=f"{what} on {original_topic} (partition {partition}, offset {offset}) was moved to the "
-        f"dead-letter topic after bounded retries. Error: {error}",
+        # The consumer dead-letters an unprocessable event at once and others after their retries,
+        # and the dead-letter event does not say which: the text holds for both.
+        body=f"{what} on {original_topic} (partition {partition}, offset {offset}) could not be "
+        f"applied and was moved to the dead-letter topic; the consumer has moved on. Reason: {error}",
         link=None,
     )
 

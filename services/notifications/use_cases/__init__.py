@@ -17,6 +17,7 @@ from services.notifications.use_cases.common import (
     NO_STAFF_EMAIL,
     RECEIPT_VERSION,
     Delivery,
+    InvoiceLinkSource,
     ReceiptPdfSource,
     usable_address,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "NO_STAFF_EMAIL",
     "RECEIPT_VERSION",
     "Delivery",
+    "InvoiceLinkSource",
     "ReceiptPdfSource",
     "SlipLink",
     "alert_dead_lettered",

@@ -1,5 +1,5 @@
-"""What every use case shares: the delivery setup, what a usable address is, and the version of a
-document a customer is sent."""
+"""What every use case shares: the delivery setup (relay, PDFs, portal links, retry rule), what a
+usable address is, and the version of a document a customer is sent."""
 
 import re
 from dataclasses import dataclass
@@ -42,12 +42,22 @@ class ReceiptPdfSource(Protocol):
     ) -> bytes: ...
 
 
+class InvoiceLinkSource(Protocol):
+    async def invoice_link(
+        self, *, tenant_id: str, customer_id: str, invoice_id: UUID, idempotency_key: str
+    ) -> str:
+        """The URL of a portal link that opens only this invoice; the same key gives the same link.
+        Raises DeliveryFailed when there is none to give yet."""
+
+
 @dataclass(frozen=True)
 class Delivery:
-    """How notices go out: the relay, where the documents' PDFs come from, and the retry rule."""
+    """How notices go out: the relay, where the documents' PDFs and the invoices' portal links come
+    from, and the retry rule."""
 
     mailer: Mailer
     pdfs: ReceiptPdfSource
+    links: InvoiceLinkSource
     policy: RetryPolicy
     message_id_domain: str
 

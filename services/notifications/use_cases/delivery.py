@@ -1,5 +1,7 @@
-"""The sender's use case: compose a due notice, attach its documents, hand it to the relay once."""
+"""The sender's use case: compose a due notice, link its invoices in the portal, attach its
+documents, hand it to the relay once."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid5
@@ -92,7 +94,9 @@ async def _compose(
     return await _compose_customer_notice(uow, notice, tenant, delivery, now)
 
 
-def _customer_text(notice: Notice, customer: Customer, tenant: Tenant, language: str) -> Email:
+def _customer_text(
+    notice: Notice, customer: Customer, tenant: Tenant, language: str, invoice_links: Mapping[str, str]
+) -> Email:
     match notice.facts:
         case ReturnFacts():
             return messages.deposit_returned_email(
@@ -100,13 +104,34 @@ def _customer_text(notice: Notice, customer: Customer, tenant: Tenant, language:
             )
         case PaymentFacts():
             return messages.payment_receipt_email(
-                notice.facts, customer=customer, tenant=tenant, language=language
+                notice.facts, customer=customer, tenant=tenant, language=language, invoice_links=invoice_links
             )
         case DamageFacts():
             return messages.damage_charges_email(
-                notice.facts, customer=customer, tenant=tenant, language=language
+                notice.facts, customer=customer, tenant=tenant, language=language, invoice_links=invoice_links
             )
     raise TypeError(f"notice {notice.id} ({notice.kind}) has no facts to write from")
+
+
+def invoice_link_key(notice_id: UUID, invoice_id: UUID) -> str:
+    """The portal link's idempotency key: every attempt of a notice asks for the same link, so a
+    retried email carries the link the portal issued first instead of a new one each time."""
+    return f"notifications:notice:{notice_id}:invoice:{invoice_id}"
+
+
+async def _invoice_links(notice: Notice, delivery: Delivery) -> dict[str, str]:
+    """Each invoice the email names, by number, with its link in the portal."""
+    if notice.facts is None or notice.customer_id is None:
+        return {}
+    return {
+        number: await delivery.links.invoice_link(
+            tenant_id=notice.tenant_id,
+            customer_id=notice.customer_id,
+            invoice_id=invoice_id,
+            idempotency_key=invoice_link_key(notice.id, invoice_id),
+        )
+        for number, invoice_id in notice.facts.linked_invoices
+    }
 
 
 async def _compose_customer_notice(
@@ -120,7 +145,7 @@ async def _compose_customer_notice(
         notice.skip(NO_EMAIL)
         return None
     language = messages.language_of(customer.preferred_language, tenant)
-    text = _customer_text(notice, customer, tenant, language)
+    text = _customer_text(notice, customer, tenant, language, await _invoice_links(notice, delivery))
     attachments = [
         await _attachment(uow, notice, document, language, delivery) for document in notice.documents
     ]

@@ -113,6 +113,7 @@ async def record_payment_recorded(
         invoice_number=fact.invoice_number,
         balance=fact.balance,
         job_id=fact.job_id,
+        invoice_id=fact.invoice_id,
     )
     return await _open_customer_notice(
         uow,
@@ -154,14 +155,18 @@ async def record_tax_invoice_issued(
     """A tax invoice on damage invoices or retained deposits opens the customer's one email with
     the damage invoices, the tax invoice and the DEPRRs, sent once every one of them is rendered.
     None for any other tax invoice, or when the notice already exists."""
-    damage_invoices = tuple(i.number for i in fact.invoices if i.kind is InvoiceKind.DAMAGE)
+    damage_invoices: dict[str, UUID] = {}
+    for covered in fact.invoices:
+        if covered.kind is InvoiceKind.DAMAGE:
+            damage_invoices.setdefault(covered.number, covered.invoice_id)
     if not damage_invoices and not fact.retentions:
         return None
     facts = DamageFacts(
         tax_invoice_number=fact.number,
         issue_date=fact.issue_date,
         job_id=fact.job_id,
-        damage_invoice_numbers=tuple(dict.fromkeys(damage_invoices)),
+        damage_invoice_numbers=tuple(damage_invoices),
+        damage_invoice_ids=tuple(damage_invoices.values()),
         retentions=tuple(
             Retention(r.deposit_number, r.return_receipt_number, r.amount) for r in fact.retentions
         ),

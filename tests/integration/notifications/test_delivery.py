@@ -31,7 +31,7 @@ from shared.contracts.envelope import Envelope, EventPayload
 from shared.contracts.upstream import CustomerUpserted, TenantSettingsUpdated
 from shared.messaging.consumer import EventConsumer
 from shared.settings import AuthSettings, KafkaSettings, ServiceUrls
-from tests.unit.notifications.fakes import FakeMailer, FakePdfs
+from tests.unit.notifications.fakes import FakeLinks, FakeMailer, FakePdfs
 
 pytestmark = pytest.mark.integration
 SERVICE, DATABASE = "notifications", "notifications_it"
@@ -197,6 +197,7 @@ def _delivery(mailer: object) -> use_cases.Delivery:
     return use_cases.Delivery(
         mailer=mailer,  # type: ignore[arg-type]
         pdfs=FakePdfs(),
+        links=FakeLinks(),
         policy=RetryPolicy(max_attempts=3, first_delay=timedelta(minutes=1)),
         message_id_domain="notifications.test",
     )

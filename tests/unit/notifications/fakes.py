@@ -1,5 +1,5 @@
-"""In-memory stand-ins for the notifications unit of work, the relay and the documents service,
-and the context the consumer hands a use case applying an event."""
+"""In-memory stand-ins for the notifications unit of work, the relay, the documents service and the
+portal's invoice links, and the context the consumer hands a use case applying an event."""
 
 import copy
 from collections.abc import Iterable
@@ -150,3 +150,31 @@ class FakePdfs:
     async def pdf(self, **request: object) -> bytes:
         self.requests.append(request)
         return f"%PDF-1.7 {request['document_id']} {request['language']}".encode()
+
+
+class FakeLinks:
+    """The portal's invoice links: one per idempotency key, as the portal gives them; `failures`
+    first attempts fail as when the portal does not know the invoice yet."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.requests: list[dict[str, object]] = []
+        self.issued: dict[str, str] = {}
+        self.failures = failures
+
+    async def invoice_link(
+        self, *, tenant_id: str, customer_id: str, invoice_id: UUID, idempotency_key: str
+    ) -> str:
+        self.requests.append(
+            {
+                "tenant_id": tenant_id,
+                "customer_id": customer_id,
+                "invoice_id": invoice_id,
+                "idempotency_key": idempotency_key,
+            }
+        )
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryFailed(f"The portal cannot link invoice {invoice_id} yet")
+        return self.issued.setdefault(
+            idempotency_key, f"https://portal.example/l/link-{len(self.issued) + 1}"
+        )

@@ -2,6 +2,7 @@
 the customer's language, and the staff alerts (reported payments, duplicate slips, retained
 deposits to invoice, overdue invoices)."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import uuid4
@@ -70,6 +71,14 @@ DAMAGE = DamageFacts(
 )
 
 
+# The portal links the sender asked for, by invoice number.
+LINKS = {
+    "INV-2026-0042": "https://portal.example/l/tok-42",
+    "INV-2026-0050": "https://portal.example/l/tok-50",
+    "INV-2026-0051": "https://portal.example/l/tok-51",
+}
+
+
 def _customer(language: str) -> Customer:
     return Customer("c-1", "สมชาย ใจดี", "somchai@example.com", language)
 
@@ -127,6 +136,57 @@ def test_a_prerec_email_names_the_job_the_vat_included_and_says_it_reduces_the_f
     assert "Your Pre-payment Receipt PREREC-2026-0001 is attached." in english.body
 
 
+def test_an_rc_email_links_the_invoice_it_pays_right_below_the_balance() -> None:
+    english = payment_receipt_email(
+        RC, customer=_customer("en"), tenant=TENANT, language="en", invoice_links=LINKS
+    )
+    thai = payment_receipt_email(
+        RC, customer=_customer("th"), tenant=TENANT, language="th", invoice_links=LINKS
+    )
+
+    assert (
+        "Balance still due: ฿57,000.00\nView invoice INV-2026-0042: https://portal.example/l/tok-42\n"
+        in english.body
+    )
+    assert (
+        "ยอดคงค้าง: ฿57,000.00 (ห้าหมื่นเจ็ดพันบาทถ้วน)\nดูใบแจ้งหนี้ INV-2026-0042 : https://portal.example/l/tok-42\n"
+        in thai.body
+    )
+    assert "tok-50" not in english.body  # only the invoice this receipt pays
+
+
+def test_an_rc_that_settles_the_invoice_still_links_it() -> None:
+    paid = replace(RC, balance=Decimal("0.00"))
+
+    email = payment_receipt_email(
+        paid, customer=_customer("en"), tenant=TENANT, language="en", invoice_links=LINKS
+    )
+
+    assert (
+        "Invoice INV-2026-0042 is now paid in full.\nView invoice INV-2026-0042: https://portal.example/l/tok-42"
+        in email.body
+    )
+
+
+def test_a_receipt_email_without_a_link_for_its_invoice_has_no_view_line() -> None:
+    english = payment_receipt_email(RC, customer=_customer("en"), tenant=TENANT, language="en")
+    thai = payment_receipt_email(RC, customer=_customer("th"), tenant=TENANT, language="th")
+
+    assert "View invoice" not in english.body
+    assert "ดูใบแจ้งหนี้" not in thai.body
+
+
+def test_a_prerec_email_links_no_invoice() -> None:
+    for language in ("en", "th"):
+        email = payment_receipt_email(
+            PREREC, customer=_customer(language), tenant=TENANT, language=language, invoice_links=LINKS
+        )
+
+        assert "portal.example" not in email.body
+        assert "View invoice" not in email.body
+        assert "ดูใบแจ้งหนี้" not in email.body
+
+
 # Damage beyond the deposit -----------------------------------------------------------------------
 
 
@@ -175,6 +235,37 @@ def test_a_tax_invoice_on_a_partial_return_alone_is_about_the_retained_amount() 
     assert "Damage invoice" not in english.body
     assert "Attached: TI-2026-0003.pdf, DEPRR-2026-0001.pdf." in english.body
     assert thai.subject == "ใบกำกับภาษี TI-2026-0003 สำหรับยอดที่หักจากเงินมัดจำ DEP-2026-0001"
+
+
+def test_the_damage_email_links_each_damage_invoice_below_its_line() -> None:
+    facts = replace(DAMAGE, damage_invoice_numbers=("INV-2026-0050", "INV-2026-0051"))
+
+    english = damage_charges_email(
+        facts, customer=_customer("en"), tenant=TENANT, language="en", invoice_links=LINKS
+    )
+    thai = damage_charges_email(
+        facts, customer=_customer("th"), tenant=TENANT, language="th", invoice_links=LINKS
+    )
+
+    for number in ("INV-2026-0050", "INV-2026-0051"):
+        url = LINKS[number]
+        assert (
+            f"Damage invoice {number}: the amount above the deposit. Please pay it by the due date shown "
+            f"on the invoice.\nView invoice {number}: {url}\n" in english.body
+        )
+        assert f"ใบแจ้งหนี้ค่าเสียหาย {number}: " in thai.body
+        assert f"\nดูใบแจ้งหนี้ {number} : {url}\n" in thai.body
+    assert "tok-42" not in english.body
+
+
+def test_a_damage_email_on_a_retention_alone_links_no_invoice() -> None:
+    facts = replace(DAMAGE, damage_invoice_numbers=())
+
+    email = damage_charges_email(
+        facts, customer=_customer("en"), tenant=TENANT, language="en", invoice_links=LINKS
+    )
+
+    assert "View invoice" not in email.body
 
 
 # Staff alerts ------------------------------------------------------------------------------------

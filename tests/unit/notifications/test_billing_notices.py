@@ -35,7 +35,7 @@ from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRende
 from shared.contracts.envelope import EventContext
 from shared.settings import AuthSettings
 from tests.unit.fakes import event_context
-from tests.unit.notifications.fakes import FakeMailer, FakePdfs, FakeUow
+from tests.unit.notifications.fakes import FakeLinks, FakeMailer, FakePdfs, FakeUow
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 TENANT = "t-1"
@@ -67,14 +67,22 @@ def _event(*, branch_id: str | None = "bkk", event_id: UUID | None = None) -> Ev
     return event_context(TENANT, now=NOW, branch_id=branch_id, event_id=event_id)
 
 
-def _delivery(mailer: FakeMailer, pdfs: FakePdfs | None = None) -> use_cases.Delivery:
+def _delivery(
+    mailer: FakeMailer, pdfs: FakePdfs | None = None, links: FakeLinks | None = None
+) -> use_cases.Delivery:
     return use_cases.Delivery(
-        mailer=mailer, pdfs=pdfs or FakePdfs(), policy=POLICY, message_id_domain="notifications.test"
+        mailer=mailer,
+        pdfs=pdfs or FakePdfs(),
+        policy=POLICY,
+        message_id_domain="notifications.test",
+        links=links or FakeLinks(),
     )
 
 
-async def _send_all(uow: Any, mailer: FakeMailer, pdfs: FakePdfs | None = None) -> None:
-    delivery = _delivery(mailer, pdfs)
+async def _send_all(
+    uow: Any, mailer: FakeMailer, pdfs: FakePdfs | None = None, links: FakeLinks | None = None
+) -> None:
+    delivery = _delivery(mailer, pdfs, links)
     while await use_cases.send_next_notice(uow=uow, delivery=delivery, now=NOW):
         pass
 
@@ -277,6 +285,100 @@ async def test_a_receipt_email_that_keeps_failing_alerts_staff_naming_the_receip
     assert alert.title == "Could not email RC-2026-0001 to สมชาย ใจดี"
 
 
+async def _rc_ready_to_send(uow: FakeUow) -> PaymentRecorded:
+    payment = _payment()
+    await use_cases.record_payment_recorded(uow=uow, event=_event(), fact=payment)
+    await use_cases.record_document_rendered(
+        uow=uow, event=_event(), fact=_rendered(DocumentKind.RECEIPT, "RC-2026-0001")
+    )
+    return payment
+
+
+async def test_an_rc_email_links_the_invoice_it_pays_with_a_key_of_the_notice(uow: FakeUow) -> None:
+    payment = await _rc_ready_to_send(uow)
+    links, mailer = FakeLinks(), FakeMailer()
+
+    await _send_all(uow, mailer, links=links)
+
+    [email] = mailer.sent
+    assert (
+        "ยอดคงค้าง: ฿57,000.00 (ห้าหมื่นเจ็ดพันบาทถ้วน)\nดูใบแจ้งหนี้ INV-2026-0042 : https://portal.example/l/link-1\n"
+        in (email.body)
+    )
+    [notice] = uow.notices.rows.values()
+    assert links.requests == [
+        {
+            "tenant_id": TENANT,
+            "customer_id": "c-1",
+            "invoice_id": payment.invoice_id,
+            "idempotency_key": f"notifications:notice:{notice.id}:invoice:{payment.invoice_id}",
+        }
+    ]
+
+
+async def test_an_rc_whose_invoice_the_portal_cannot_link_yet_is_retried_not_sent(uow: FakeUow) -> None:
+    await _rc_ready_to_send(uow)
+    links, mailer = FakeLinks(failures=1), FakeMailer()
+    delivery = _delivery(mailer, links=links)
+
+    await use_cases.send_next_notice(uow=uow, delivery=delivery, now=NOW)
+
+    assert mailer.sent == []
+    [notice] = uow.notices.rows.values()
+    assert (notice.status, notice.attempts) == (NoticeStatus.PENDING, 1)
+    assert "cannot link invoice" in (notice.last_error or "")
+    assert notice.next_attempt_at == NOW + POLICY.first_delay
+    assert await use_cases.send_next_notice(uow=uow, delivery=delivery, now=NOW) is None  # its backoff
+
+    await use_cases.send_next_notice(uow=uow, delivery=delivery, now=NOW + POLICY.first_delay)
+
+    [email] = mailer.sent
+    assert "https://portal.example/l/link-1" in email.body
+    assert uow.notices.rows[notice.id].status is NoticeStatus.SENT
+
+
+async def test_a_retried_rc_email_asks_again_for_the_same_link_not_a_new_one(uow: FakeUow) -> None:
+    await _rc_ready_to_send(uow)
+    links, mailer = FakeLinks(), FakeMailer(failures=1)  # the relay refuses the first attempt
+    delivery = _delivery(mailer, links=links)
+
+    await use_cases.send_next_notice(uow=uow, delivery=delivery, now=NOW)
+    await use_cases.send_next_notice(uow=uow, delivery=delivery, now=NOW + POLICY.first_delay)
+
+    [email] = mailer.sent
+    assert len(links.requests) == 2
+    assert len({r["idempotency_key"] for r in links.requests}) == 1
+    assert links.issued == {str(links.requests[0]["idempotency_key"]): "https://portal.example/l/link-1"}
+    assert "https://portal.example/l/link-1" in email.body
+
+
+async def test_a_prerec_email_asks_the_portal_for_no_link(uow: FakeUow) -> None:
+    prepayment = PrepaymentRecorded(
+        prepayment_id=uuid4(),
+        receipt_number="PREREC-2026-0001",
+        customer_id="c-1",
+        job_id="J-1001",
+        amount=Decimal("50000.00"),
+        vat=VAT,
+        vat_amount=Decimal("3271.03"),
+        method=CollectionMethod.PROMPTPAY,
+        reference="PP-1",
+        paid_on=date(2026, 3, 2),
+        recorded_by=STAFF,
+    )
+    await use_cases.record_prepayment_recorded(uow=uow, event=_event(), fact=prepayment)
+    await use_cases.record_document_rendered(
+        uow=uow, event=_event(), fact=_rendered(DocumentKind.PREPAYMENT_RECEIPT, "PREREC-2026-0001")
+    )
+    links, mailer = FakeLinks(), FakeMailer()
+
+    await _send_all(uow, mailer, links=links)
+
+    [email] = mailer.sent
+    assert links.requests == []
+    assert "ดูใบแจ้งหนี้" not in email.body
+
+
 # Damage beyond the deposit -----------------------------------------------------------------------
 
 BUNDLE = [
@@ -386,6 +488,44 @@ async def test_a_document_rendered_only_in_english_is_attached_in_english(uow: F
     await _send_all(uow, FakeMailer(), pdfs)
 
     assert [(r["language"], r["version"]) for r in pdfs.requests] == [("th", 1), ("en", 1), ("th", 1)]
+
+
+async def test_the_damage_email_links_each_damage_invoice_and_no_standard_one(uow: FakeUow) -> None:
+    damage = [
+        CoveredInvoice(invoice_id=uuid4(), number="INV-2026-0050", kind=InvoiceKind.DAMAGE),
+        CoveredInvoice(invoice_id=uuid4(), number="INV-2026-0051", kind=InvoiceKind.DAMAGE),
+    ]
+    standard = CoveredInvoice(invoice_id=uuid4(), number="INV-2026-0042", kind=InvoiceKind.STANDARD)
+    await use_cases.record_tax_invoice_issued(
+        uow=uow, event=_event(), fact=_tax_invoice(invoices=[damage[0], standard, damage[1]])
+    )
+    for kind, number in [*BUNDLE, (DocumentKind.INVOICE, "INV-2026-0051")]:
+        await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered(kind, number))
+    links, mailer = FakeLinks(), FakeMailer()
+
+    await _send_all(uow, mailer, links=links)
+
+    [email] = mailer.sent
+    assert [r["invoice_id"] for r in links.requests] == [d.invoice_id for d in damage]
+    lines = email.body.splitlines()
+    for n, number in enumerate(("INV-2026-0050", "INV-2026-0051"), start=1):
+        invoice_line = next(i for i, line in enumerate(lines) if line.startswith(f"ใบแจ้งหนี้ค่าเสียหาย {number}"))
+        assert lines[invoice_line + 1] == f"ดูใบแจ้งหนี้ {number} : https://portal.example/l/link-{n}"
+    assert "INV-2026-0042" not in email.body
+
+
+async def test_a_damage_email_the_portal_cannot_link_yet_waits_and_sends_nothing(uow: FakeUow) -> None:
+    await use_cases.record_tax_invoice_issued(uow=uow, event=_event(), fact=_tax_invoice())
+    for kind, number in BUNDLE:
+        await use_cases.record_document_rendered(uow=uow, event=_event(), fact=_rendered(kind, number))
+    mailer, pdfs = FakeMailer(), FakePdfs()
+
+    await _send_all(uow, mailer, pdfs, FakeLinks(failures=1))
+
+    assert mailer.sent == []
+    assert pdfs.requests == []  # no PDF fetched for an email that cannot go out yet
+    [notice] = uow.notices.rows.values()
+    assert (notice.status, notice.attempts) == (NoticeStatus.PENDING, 1)
 
 
 # Staff alerts ------------------------------------------------------------------------------------

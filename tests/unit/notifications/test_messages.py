@@ -135,3 +135,21 @@ def test_staff_alert_texts_name_what_went_wrong() -> None:
     assert dead.title == "An event could not be processed by billing.deposits"
     assert "deposit.returned.v1" in dead.body
     assert "offset 41" in dead.body
+
+
+def test_a_dead_letter_alert_is_true_whether_the_event_was_retried_or_refused_at_once() -> None:
+    """An unprocessable event is dead-lettered at once, without retries; the contract does not say
+    which happened, so the text claims neither."""
+    dead = dead_letter_alert(
+        consumer="portal",
+        original_topic="mudjam.documents.v1",
+        partition=0,
+        offset=3,
+        original_event_id="e-2",
+        original_event_type="document.rendered.v1",
+        error="UnprocessableEvent: the file is not a PDF",
+    )
+
+    assert "retries" not in dead.body
+    assert "could not be applied and was moved to the dead-letter topic" in dead.body
+    assert "Reason: UnprocessableEvent: the file is not a PDF" in dead.body

@@ -28,7 +28,7 @@ from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRende
 from shared.contracts.envelope import EventContext
 from shared.contracts.operations import EventDeadLettered
 from tests.unit.fakes import event_context
-from tests.unit.notifications.fakes import FakeMailer, FakePdfs, FakeUow
+from tests.unit.notifications.fakes import FakeLinks, FakeMailer, FakePdfs, FakeUow
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 TENANT = "t-1"
@@ -100,6 +100,7 @@ def _delivery(mailer: FakeMailer | None = None, pdfs: FakePdfs | None = None) ->
     return use_cases.Delivery(
         mailer=mailer or FakeMailer(),
         pdfs=pdfs or FakePdfs(),
+        links=FakeLinks(),
         policy=POLICY,
         message_id_domain="notifications.test",
     )
