@@ -63,7 +63,7 @@ def infra(request: pytest.FixtureRequest) -> Iterator[Infrastructure]:
         kafka_session_timeout_ms=2000,
         # An email waiting for the portal to know its invoice (for the link) is tried again soon,
         # as the tests wait seconds, not the production backoff's 30 s.
-        extra_env={"NOTIFICATIONS_SEND_FIRST_RETRY": "2"},
+        extra_env={"NOTIFICATIONS_SEND_FIRST_RETRY": "PT2S"},
     )
     stack = Stack(config)
     stack.start_infrastructure()
