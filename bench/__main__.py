@@ -4,9 +4,12 @@
   staff return request → DEPRR PDF downloadable in the customer's portal;
   customer taps "I've paid" (with a slip) → the staff alert in the inbox;
   staff record a payment → the RC receipt downloadable in the customer's portal;
-  and the render time of each document (from the documents service's rendered events).
+  and the render time of each document (from the documents service's rendered events);
+then, on the same system, the resident memory of the documents and portal processes while a
+customer downloads a zip of 1,000 documents (bench/zip_memory.py; it fails the run at 30 MB of growth).
 
-Usage: python -m bench [--runs 30] [--concurrency 1,10] [--out bench/results]
+Usage: python -m bench [--runs 30] [--concurrency 1,10] [--zip-documents 1000]
+       [--zip-source signed|receipts] [--out bench/results]
 """
 
 import argparse
@@ -15,7 +18,7 @@ import json
 import platform
 import re
 import statistics
-import tempfile
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -27,8 +30,8 @@ from uuid import uuid4
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from mudjam.mailsink import MailSink
-from mudjam.stack import SERVICES, Stack, StackConfig, free_port
+from bench import zip_memory
+from bench.harness import running_system
 from shared.contracts.catalogue import DOCUMENTS
 from shared.contracts.documents import DocumentKind, document_id
 from tests.helpers import eventually, slip_screenshot
@@ -47,8 +50,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def _downloadable(portal: httpx.AsyncClient, doc: str) -> None:
-    while True:
-        response = await portal.get(f"/documents/{doc}")
+    while True:  # /documents/{doc} is the page showing it; the PDF is its .pdf
+        response = await portal.get(f"/documents/{doc}.pdf")
         if response.status_code == 200 and response.content.startswith(b"%PDF"):
             return
         await asyncio.sleep(0.05)
@@ -176,24 +179,8 @@ async def render_times(bootstrap: str, tenant_id: str) -> dict[str, list[int]]:
     return times
 
 
-async def run(runs: int, concurrencies: list[int]) -> dict[str, Any]:
-    state = Path(tempfile.mkdtemp(prefix="mudjam-bench-"))
-    ports = {service: free_port() for service in SERVICES}
-    stack = Stack(
-        StackConfig(
-            state_dir=state,
-            ports=ports,
-            kafka_port=free_port(),
-            smtp_port=free_port(),
-            kafka_session_timeout_ms=2000,
-        )
-    )
-    stack.start_infrastructure()
-    mail = MailSink(port=stack.config.smtp_port).start()
-    try:
-        stack.migrate()
-        stack.start_all()
-        system = System(stack, mail)
+async def run(runs: int, concurrencies: list[int], zip_documents: int, zip_source: str) -> dict[str, Any]:
+    async with running_system() as system:
         tenant_id = await system.new_tenant()
         customer = await system.new_customer(tenant_id, language="th")
         portal = await system.portal_session(customer)
@@ -212,7 +199,7 @@ async def run(runs: int, concurrencies: list[int]) -> dict[str, Any]:
             results["latency_s"]["payment"][label] = await in_waves(
                 lambda i: payment_to_portal(system, portal, i), invoices, concurrency
             )
-        renders = await render_times(stack.kafka_bootstrap, tenant_id)
+        renders = await render_times(system.stack.kafka_bootstrap, tenant_id)
         results["render_ms"] = {
             kind: {
                 "documents": len(v),
@@ -222,11 +209,9 @@ async def run(runs: int, concurrencies: list[int]) -> dict[str, Any]:
             for kind, v in renders.items()
         }
         await portal.aclose()
+        if zip_documents:
+            results["zip_memory"] = await zip_memory.zip_memory(system, zip_documents, source=zip_source)
         return results
-    finally:
-        stack.stop_all()
-        mail.stop()
-        stack.stop_embedded_postgres()
 
 
 def report(results: dict[str, Any]) -> str:
@@ -247,6 +232,8 @@ def report(results: dict[str, Any]) -> str:
     ]
     for kind, r in results["render_ms"].items():
         lines.append(f"| {kind} | {r['documents']} | {r['median']:.0f} ms | {r['p95']:.0f} ms |")
+    if "zip_memory" in results:
+        lines += ["", zip_memory.report(results["zip_memory"])]
     return "\n".join(lines)
 
 
@@ -254,12 +241,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each flow per concurrency")
     parser.add_argument("--concurrency", default="1,10", help="comma-separated runs in flight at once")
+    parser.add_argument(
+        "--zip-documents",
+        type=int,
+        default=1000,
+        help="documents in the zip whose download is measured (0: skip)",
+    )
+    parser.add_argument(
+        "--zip-source",
+        choices=zip_memory.SOURCES,
+        default="signed",
+        help="where the zip's documents come from",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     args = parser.parse_args()
-    results = asyncio.run(run(args.runs, [int(c) for c in args.concurrency.split(",")]))
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    results = asyncio.run(run(args.runs, concurrencies, args.zip_documents, args.zip_source))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(results, indent=2))
     print(report(results))
+    if not results.get("zip_memory", {"passed": True})["passed"]:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

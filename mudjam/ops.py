@@ -3,6 +3,7 @@ integrators who want to see the contract in action. Signed documents go by claim
 operations system sends them: the file is uploaded to the documents service's intake as it is, then
 the event names it (`FileRef`)."""
 
+import asyncio
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -92,6 +93,9 @@ class OpsPublisher:
         self._token_for = token_for
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
+        # Publishes racing to be first would each connect (and leak) a producer.
+        self._connecting = asyncio.Lock()
+        self._connected = False
 
     async def __aenter__(self) -> Self:
         # The broker connects at the first publish, so an event refused by its schema (or a file
@@ -109,7 +113,10 @@ class OpsPublisher:
     async def publish(
         self, payload: EventPayload, *, tenant_id: str, subject: str, branch_id: str | None = None
     ) -> Envelope:
-        await self._broker.connect()
+        async with self._connecting:
+            if not self._connected:
+                await self._broker.connect()
+                self._connected = True
         envelope = Envelope.of(
             payload,
             source=SOURCE,
