@@ -1,4 +1,4 @@
-"""mudjam dev up | dev-token | ops … | asyncapi"""
+"""mudjam dev up | dev-token | staff-link | ops … | asyncapi"""
 
 import argparse
 import asyncio
@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shared.auth import issue_token
-from shared.settings import AuthSettings, KafkaSettings
+from shared.auth import issue_sign_in_token, issue_token
+from shared.settings import AuthSettings, KafkaSettings, ServiceUrls
 
 
 def _json_arg(value: str) -> Any:
@@ -40,6 +40,48 @@ def dev_token(args: argparse.Namespace) -> None:
             now=datetime.now(UTC),
             ttl=timedelta(hours=args.ttl_hours),
             issuer=AuthSettings().jwt_issuer,
+        )
+    )
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def staff_sign_in_link(
+    *,
+    tenant_id: str,
+    branches: list[str],
+    roles: list[str],
+    user_id: str,
+    name: str,
+    auth: AuthSettings | None = None,
+    portal_public_url: str | None = None,
+) -> str:
+    """A staff console sign-in link (15 minutes), as the operations system issues them."""
+    auth = auth or AuthSettings()
+    token = issue_sign_in_token(
+        auth.jwt_secret.get_secret_value(),
+        user_id=user_id,
+        name=name,
+        tenant_id=tenant_id,
+        branches=branches,
+        roles=roles,
+        now=datetime.now(UTC),
+        issuer=auth.jwt_issuer,
+    )
+    base = (portal_public_url or ServiceUrls().portal_public_url).rstrip("/")
+    return f"{base}/staff/sign-in/{token}"
+
+
+def staff_link(args: argparse.Namespace) -> None:
+    print(
+        staff_sign_in_link(
+            tenant_id=args.tenant,
+            branches=_names(args.branches),
+            roles=_names(args.roles),
+            user_id=args.user,
+            name=args.name,
         )
     )
 
@@ -293,6 +335,13 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--name", default="Dev Staff")
     token.add_argument("--ttl-hours", type=float, default=12)
 
+    link = sub.add_parser("staff-link", help="print a staff console sign-in link (valid 15 minutes)")
+    link.add_argument("--tenant", required=True)
+    link.add_argument("--branches", default="*", help="comma-separated branch ids, * for all")
+    link.add_argument("--roles", default="staff", help="comma-separated: staff, manager")
+    link.add_argument("--user", default="dev-staff")
+    link.add_argument("--name", default="Dev Staff")
+
     _ops_parser(sub)
 
     spec = sub.add_parser("asyncapi", help="print the AsyncAPI document of every topic")
@@ -306,6 +355,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(run_dev_stack(Path(args.state_dir), fresh=args.fresh, demo=not args.no_demo))
         case "dev-token":
             dev_token(args)
+        case "staff-link":
+            staff_link(args)
         case "ops":
             run_ops(args)
         case "asyncapi":

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from mudjam.cli import staff_sign_in_link
 from mudjam.demo import DemoSeeder
 from mudjam.mailsink import MailSink
 from mudjam.stack import SERVICES, Stack, StackConfig, remove_state
@@ -16,6 +17,8 @@ Mudjam is running (embedded PostgreSQL, tansu broker, five services). Ctrl-C sto
 
   Customer portal (demo customer สมชาย, Thai):  {link_th}
   Customer portal (demo customer Acme, English): {link_en}
+  Staff console (manager, all branches; 15 min):  {staff_link}
+    (a new one: `.venv/bin/mudjam staff-link --tenant demo --roles staff,manager`)
 
   Staff APIs (OpenAPI docs; get a token with `.venv/bin/mudjam dev-token --tenant demo`):
 {docs}
@@ -51,6 +54,14 @@ def run_dev_stack(state_dir: Path, *, fresh: bool, demo: bool) -> int:
             BANNER.format(
                 link_th=links.get("somchai", "(no demo data)"),
                 link_en=links.get("acme", "(no demo data)"),
+                staff_link=staff_sign_in_link(
+                    tenant_id="demo",
+                    branches=["*"],
+                    roles=["staff", "manager"],
+                    user_id="demo-manager",
+                    name="Demo Manager",
+                    portal_public_url=stack.env_for("portal")["MUDJAM_PORTAL_PUBLIC_URL"],
+                ),
                 docs=docs,
                 deposits=stack.url("deposits"),
                 mail=(state_dir / "mail").resolve(),

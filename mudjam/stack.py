@@ -126,7 +126,10 @@ class Stack:
             "MUDJAM_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
             "MUDJAM_KAFKA_SESSION_TIMEOUT_MS": str(self.config.kafka_session_timeout_ms),
             "MUDJAM_KAFKA_HEARTBEAT_INTERVAL_MS": str(max(self.config.kafka_session_timeout_ms // 4, 300)),
+            "MUDJAM_DEPOSITS_URL": self.url("deposits"),
+            "MUDJAM_BILLING_URL": self.url("billing"),
             "MUDJAM_DOCUMENTS_URL": self.url("documents"),
+            "MUDJAM_NOTIFICATIONS_URL": self.url("notifications"),
             "MUDJAM_PORTAL_URL": self.url("portal"),
             "MUDJAM_PORTAL_PUBLIC_URL": self.config.portal_public_url
             or f"http://localhost:{self.config.ports['portal']}",

@@ -102,8 +102,8 @@ def verify_token(secret: str, token: str, *, issuer: str = "mudjam") -> Principa
         claims = jwt.decode(
             token, secret, algorithms=["HS256"], issuer=issuer, options={"require": ["sub", "exp", "iss"]}
         )
-        if claims.get("typ") == "link":
-            raise InvalidToken("a link's token is not a staff token")
+        if claims.get("typ") is not None:  # a link's or a sign-in link's token is no bearer token
+            raise InvalidToken(f"a {claims['typ']} token is not a staff token")
         return Principal(
             user_id=str(claims["sub"]),
             name=str(claims.get("name") or claims["sub"]),
@@ -112,6 +112,63 @@ def verify_token(secret: str, token: str, *, issuer: str = "mudjam") -> Principa
             roles=frozenset(map(str, claims.get("roles") or [])),
         )
     except (jwt.PyJWTError, KeyError, TypeError) as error:
+        raise InvalidToken(str(error)) from error
+
+
+SIGN_IN_TTL = timedelta(minutes=15)
+_SIGN_IN = "staff_sign_in"
+
+
+def issue_sign_in_token(
+    secret: str,
+    *,
+    user_id: str,
+    name: str,
+    tenant_id: str,
+    branches: list[str],
+    roles: list[str],
+    now: datetime,
+    ttl: timedelta = SIGN_IN_TTL,
+    issuer: str = "mudjam",
+) -> str:
+    """The credential of a staff console sign-in link: the bearer token's claims, short-lived, and
+    marked so that it signs in to the console but is never accepted as a bearer token itself."""
+    claims = {
+        "sub": user_id,
+        "name": name,
+        "tenant": tenant_id,
+        "branches": branches,
+        "roles": roles,
+        "typ": _SIGN_IN,
+        "iss": issuer,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def verify_sign_in_token(secret: str, token: str, *, now: datetime, issuer: str = "mudjam") -> Principal:
+    """The staff member a sign-in link is for, if its signature, purpose and lifetime hold."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            issuer=issuer,
+            options={"require": ["sub", "exp", "iss", "typ"], "verify_exp": False},
+        )
+        if claims["typ"] != _SIGN_IN:
+            raise InvalidToken("not a sign-in link")
+        if int(claims["exp"]) <= now.timestamp():
+            raise InvalidToken("the sign-in link has expired")
+        return Principal(
+            user_id=str(claims["sub"]),
+            name=str(claims.get("name") or claims["sub"]),
+            tenant_id=str(claims["tenant"]),
+            branches=frozenset(map(str, claims.get("branches") or [])),
+            roles=frozenset(map(str, claims.get("roles") or [])),
+        )
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError) as error:
         raise InvalidToken(str(error)) from error
 
 

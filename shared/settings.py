@@ -37,7 +37,10 @@ class ServiceUrls(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MUDJAM_")
 
+    deposits_url: str = "http://127.0.0.1:8001"
+    billing_url: str = "http://127.0.0.1:8002"
     documents_url: str = "http://127.0.0.1:8003"
+    notifications_url: str = "http://127.0.0.1:8004"
     portal_url: str = "http://127.0.0.1:8000"  # its API, for services (notifications' invoice links)
     portal_public_url: str = "http://localhost:8000"
 

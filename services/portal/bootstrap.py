@@ -1,5 +1,6 @@
 """Composition root: wires settings, database, broker, the projection consumer, the documents
-client, the live-pages listener, the staff API and the customer pages."""
+client, the live-pages listener, the staff API, the customer pages and the staff console (with its
+client of the services' APIs)."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -9,10 +10,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from services.portal.adapters.live import LiveUpdates
+from services.portal.adapters.staff_api import StaffApi
 from services.portal.adapters.tables import kernel
 from services.portal.adapters.uow import PortalUnitOfWork
-from services.portal.entrypoints import events, http, web
+from services.portal.entrypoints import events, http, staff_web, web
 from services.portal.entrypoints.pages import FONTS_DIR, STATIC_DIR, Portal, RedactLinkTokens
+from services.portal.entrypoints.staff_pages import Console
 from services.portal.settings import Settings
 from shared.clients import DocumentsClient
 from shared.clock import Clock
@@ -43,6 +46,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         clock=clock,
     ).subscribe(runtime.broker, CONSUMED_TOPICS)
     documents = DocumentsClient(settings.urls.documents_url, settings.auth, service=SERVICE)
+    staff_api = StaffApi(settings.urls, settings.auth)  # the console's way to every service's API
     live = LiveUpdates(engine)  # this process's one LISTEN connection, for every open page
     runtime.workers.append(live.run)
 
@@ -53,6 +57,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
                 yield
             finally:
                 await documents.aclose()
+                await staff_api.aclose()
 
     app = create_app(
         title="Mudjam portal",
@@ -71,6 +76,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(http.slips)
     app.include_router(web.router)
     web.install(app)
+    app.state.console = Console.build(settings, staff_api)
+    app.include_router(staff_web.router)
+    staff_web.install(app)
     app.mount("/static/fonts", StaticFiles(directory=FONTS_DIR), name="fonts")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.portal.domain.staff import SessionLifetime
 from shared.settings import ServiceSettings
 
 # Dev-only secret for session cookies and sealed link tokens, so `make run` works with no
@@ -16,6 +19,9 @@ class Settings(ServiceSettings):
     session_secret: SecretStr = SecretStr(DEV_ONLY_SESSION_SECRET)
     # A session cookie outlives neither its link nor this.
     session_max_age_s: int = 365 * 24 * 3600
+    # A staff console session ends after this long unused, and after the absolute limit in any case.
+    staff_session_idle_s: int = 30 * 60
+    staff_session_absolute_s: int = 12 * 3600
 
     @model_validator(mode="after")
     def _no_dev_session_secret_in_production(self) -> "Settings":
@@ -25,6 +31,13 @@ class Settings(ServiceSettings):
         ):
             raise ValueError("PORTAL_SESSION_SECRET must be set in production")
         return self
+
+    @property
+    def staff_session_lifetime(self) -> SessionLifetime:
+        return SessionLifetime(
+            idle=timedelta(seconds=self.staff_session_idle_s),
+            absolute=timedelta(seconds=self.staff_session_absolute_s),
+        )
 
     @property
     def secure_cookies(self) -> bool:

@@ -188,6 +188,148 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+# The staff console's labels (docs/staff-console.md).
+CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
+    "staff.title": {"en": "Staff console", "th": "ระบบหลังร้าน"},
+    "staff.nav.deposits": {"en": "Deposits", "th": "เงินมัดจำ"},
+    "staff.signed_in_as": {"en": "Signed in as {name}", "th": "เข้าสู่ระบบในชื่อ {name}"},
+    "staff.sign_out": {"en": "Sign out", "th": "ออกจากระบบ"},
+    "staff.sign_in.title": {"en": "Sign in to the staff console", "th": "เข้าสู่ระบบหลังร้าน"},
+    "staff.sign_in.body": {
+        "en": "Open the sign-in link from your operations system. Links last 15 minutes.",
+        "th": "เปิดลิงก์เข้าสู่ระบบจากระบบปฏิบัติการของท่าน ลิงก์มีอายุ 15 นาที",
+    },
+    "staff.sign_in.refused": {
+        "en": "This sign-in link is not valid or has expired. Please ask for a new link.",
+        "th": "ลิงก์เข้าสู่ระบบนี้ไม่ถูกต้องหรือหมดอายุแล้ว กรุณาขอลิงก์ใหม่",
+    },
+    "staff.sign_in.ended": {
+        "en": "Your session has ended. Please ask for a new sign-in link.",
+        "th": "เซสชันของท่านสิ้นสุดแล้ว กรุณาขอลิงก์เข้าสู่ระบบใหม่",
+    },
+    "staff.signed_out": {
+        "en": "You have signed out. Ask for a new link to sign in again.",
+        "th": "ท่านออกจากระบบแล้ว หากต้องการเข้าใหม่ กรุณาขอลิงก์ใหม่",
+    },
+    "staff.forbidden.title": {"en": "Form expired", "th": "แบบฟอร์มหมดอายุ"},
+    "staff.forbidden.body": {
+        "en": "This form could not be accepted. Nothing was saved. Please reload the page and try again.",
+        "th": "ไม่สามารถรับแบบฟอร์มนี้ได้ ยังไม่มีการบันทึกใดๆ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง",
+    },
+    "staff.not_found.title": {"en": "Not found", "th": "ไม่พบรายการ"},
+    "staff.not_found.body": {
+        "en": "There is no such item in your branches.",
+        "th": "ไม่พบรายการนี้ในสาขาของท่าน",
+    },
+    "staff.unavailable.body": {
+        "en": "A service is not answering right now. Nothing was saved. Please try again shortly.",
+        "th": "ขณะนี้บริการบางส่วนไม่ตอบสนอง ยังไม่มีการบันทึกใดๆ กรุณาลองใหม่อีกครั้ง",
+    },
+    "staff.dashboard.held": {"en": "Held", "th": "ถือไว้"},
+    "staff.dashboard.pending": {"en": "Pending", "th": "รอชำระ"},
+    "staff.dashboard.collected": {"en": "Collected this month", "th": "รับเดือนนี้"},
+    "staff.dashboard.returned": {"en": "Returned this month", "th": "คืนเดือนนี้"},
+    "staff.dashboard.count": {"en": "{count} deposits", "th": "{count} รายการ"},
+    "staff.filters": {"en": "Filter", "th": "ตัวกรอง"},
+    "staff.filter.status": {"en": "Status", "th": "สถานะ"},
+    "staff.filter.any": {"en": "Any", "th": "ทั้งหมด"},
+    "staff.filter.branch": {"en": "Branch", "th": "สาขา"},
+    "staff.filter.customer": {"en": "Customer id", "th": "รหัสลูกค้า"},
+    "staff.filter.job": {"en": "Job", "th": "งานเช่า"},
+    "staff.filter.overdue": {"en": "Return overdue", "th": "คืนเกินกำหนด"},
+    "staff.filter.apply": {"en": "Apply", "th": "กรอง"},
+    "staff.filter.refused": {"en": "This filter cannot be used: {message}", "th": "ใช้ตัวกรองนี้ไม่ได้: {message}"},
+    "staff.list.none": {"en": "No deposits match.", "th": "ไม่พบเงินมัดจำที่ตรงกัน"},
+    "staff.list.total": {"en": "{total} deposits", "th": "{total} รายการ"},
+    "staff.list.page": {"en": "Page {page} of {pages}", "th": "หน้า {page} จาก {pages}"},
+    "staff.list.previous": {"en": "Previous", "th": "ก่อนหน้า"},
+    "staff.list.next": {"en": "Next", "th": "ถัดไป"},
+    "staff.return_due": {"en": "Return by {date}", "th": "คืนภายใน {date}"},
+    "staff.overdue": {"en": "Overdue", "th": "เกินกำหนด"},
+    "staff.deposit.title": {"en": "Deposit {number}", "th": "เงินมัดจำ {number}"},
+    "staff.deposit.customer": {"en": "Customer", "th": "ลูกค้า"},
+    "staff.deposit.branch": {"en": "Branch", "th": "สาขา"},
+    "staff.deposit.requested": {"en": "Requested", "th": "ขอเรียกเก็บ"},
+    "staff.deposit.held": {"en": "Held", "th": "ถือไว้"},
+    "staff.deposit.outstanding": {"en": "Outstanding", "th": "ค้างชำระ"},
+    "staff.deposit.status": {"en": "Status", "th": "สถานะ"},
+    "staff.deposit.job": {"en": "Job {number}: {stage}", "th": "งานเช่า {number}: {stage}"},
+    "staff.deposit.job_closed": {"en": "Closed on {date}", "th": "ปิดงานเมื่อ {date}"},
+    "staff.inspections": {"en": "Inspections", "th": "ผลการตรวจสภาพ"},
+    "staff.inspection.at": {"en": "Inspected {date}", "th": "ตรวจเมื่อ {date}"},
+    "staff.inspection.damage": {"en": "Damage estimates (internal)", "th": "ประเมินความเสียหาย (ภายใน)"},
+    "staff.inspection.total": {"en": "Estimated damage {amount}", "th": "ความเสียหายโดยประมาณ {amount}"},
+    "staff.collections": {"en": "Collections", "th": "การรับเงิน"},
+    "staff.returns": {"en": "Returns", "th": "การคืนเงิน"},
+    "staff.void": {"en": "VOID", "th": "ยกเลิก"},
+    "staff.audit": {"en": "Audit trail", "th": "ประวัติการดำเนินการ"},
+    "staff.audit.who": {"en": "Who", "th": "ผู้ดำเนินการ"},
+    "staff.audit.when": {"en": "When", "th": "เวลา"},
+    "staff.audit.what": {"en": "What", "th": "รายการ"},
+    "staff.audit.method": {"en": "Method", "th": "วิธี"},
+    "staff.audit.reference": {"en": "Reference", "th": "อ้างอิง"},
+    "staff.documents": {"en": "Documents", "th": "เอกสาร"},
+    "staff.document.view": {"en": "View", "th": "ดู"},
+    "staff.document.download": {"en": "Download", "th": "ดาวน์โหลด"},
+    "staff.document.preparing": {"en": "PDF being prepared", "th": "กำลังจัดทำ PDF"},
+    "staff.document.page_alt": {
+        "en": "{number}, page {page} of {pages}",
+        "th": "{number} หน้า {page} จาก {pages}",
+    },
+    "staff.back": {"en": "Back to deposit", "th": "กลับไปที่เงินมัดจำ"},
+    "staff.return.open": {"en": "Return deposit", "th": "คืนเงินมัดจำ"},
+    "staff.return.kind": {"en": "Return type", "th": "ประเภทการคืน"},
+    "staff.return.kind.full": {"en": "Full return", "th": "คืนเต็มจำนวน"},
+    "staff.return.kind.partial": {"en": "Partial return", "th": "คืนบางส่วน"},
+    "staff.return.kind.forfeit": {"en": "Forfeit", "th": "ริบเงินมัดจำ"},
+    "staff.return.amount": {"en": "Amount returned (฿)", "th": "จำนวนเงินที่คืน (บาท)"},
+    "staff.return.amount_hint": {
+        "en": "Full: the held total {held}. Partial: what you are refunding. Forfeit: 0.",
+        "th": "คืนเต็ม: ยอดที่ถือไว้ {held} คืนบางส่วน: จำนวนที่คืน ริบ: 0",
+    },
+    "staff.return.method": {"en": "Refund method", "th": "วิธีคืนเงิน"},
+    "staff.return.reference": {"en": "Return reference", "th": "เลขอ้างอิงการคืนเงิน"},
+    "staff.return.reference_hint": {
+        "en": 'Bank slip number of the refund, or "Cash, in person"',
+        "th": 'เลขที่สลิปโอนคืน หรือ "เงินสด รับด้วยตนเอง"',
+    },
+    "staff.return.note": {"en": "Note", "th": "หมายเหตุ"},
+    "staff.return.note_hint": {
+        "en": "Required for partial and forfeit: this appears on the customer's receipt.",
+        "th": "จำเป็นสำหรับการคืนบางส่วนและการริบ: ข้อความนี้จะแสดงในใบเสร็จของลูกค้า",
+    },
+    "staff.return.preview": {"en": "Preview the receipt line", "th": "ดูตัวอย่างบรรทัดในใบเสร็จ"},
+    "staff.return.preview_title": {"en": "The customer's receipt will show", "th": "ใบเสร็จของลูกค้าจะแสดง"},
+    "staff.return.save": {"en": "Save return", "th": "บันทึกการคืน"},
+    "staff.return.saved": {"en": "Return saved: {number}", "th": "บันทึกการคืนแล้ว: {number}"},
+    "staff.return.not_now": {
+        "en": "This deposit cannot be returned now (status: {status}).",
+        "th": "ยังคืนเงินมัดจำนี้ไม่ได้ (สถานะ: {status})",
+    },
+    "staff.refused": {"en": "Not saved: {message}", "th": "ยังไม่ได้บันทึก: {message}"},
+    "staff.void.open": {"en": "Void", "th": "ยกเลิกการคืน"},
+    "staff.void.reason": {"en": "Reason for voiding", "th": "เหตุผลที่ยกเลิก"},
+    "staff.void.save": {"en": "Void this return", "th": "ยืนยันยกเลิกการคืน"},
+    "staff.void.saved": {
+        "en": "Return {number} voided; the deposit is held again.",
+        "th": "ยกเลิกการคืน {number} แล้ว เงินมัดจำกลับเป็นสถานะถือไว้",
+    },
+    "staff.collect.open": {"en": "Record collection", "th": "บันทึกการรับเงิน"},
+    "staff.collect.amount": {"en": "Amount (฿)", "th": "จำนวนเงิน (บาท)"},
+    "staff.collect.method": {"en": "Method", "th": "วิธีชำระ"},
+    "staff.collect.reference": {"en": "Reference", "th": "เลขอ้างอิง"},
+    "staff.collect.date": {"en": "Collection date", "th": "วันที่รับเงิน"},
+    "staff.collect.proof": {"en": "Proof image (optional)", "th": "รูปหลักฐาน (ไม่บังคับ)"},
+    "staff.collect.save": {"en": "Save collection", "th": "บันทึกการรับเงิน"},
+    "staff.collect.saved": {"en": "Collection saved: {number}", "th": "บันทึกการรับเงินแล้ว: {number}"},
+    "staff.collect.proof_refused": {
+        "en": "The collection was saved, but the proof image was refused: {message}",
+        "th": "บันทึกการรับเงินแล้ว แต่ไม่รับรูปหลักฐาน: {message}",
+    },
+    "staff.proof": {"en": "Proof", "th": "หลักฐาน"},
+}
+MESSAGES.update(CONSOLE_MESSAGES)
+
 
 def translate(key: str, lang: str, **values: object) -> str:
     text = MESSAGES[key]
@@ -233,3 +375,13 @@ def return_kind_label(kind: str, lang: str) -> str:
 
 def invoice_status_label(status: str, lang: str) -> str:
     return labels.label(labels.INVOICE_STATUSES, status, lang)
+
+
+def receipt_lines(returned: Decimal, retained: Decimal, reason: str, lang: str) -> list[str]:
+    """The return as the customer's portal and receipt state it: "Returned ฿15,000.00", then, when
+    something is kept, "Retained ฿5,000.00 (cracked filter)"."""
+    lines = [translate("deposits.returned", lang, amount=format_thb(returned))]
+    if retained:
+        kept = translate("deposits.retained", lang, amount=format_thb(retained))
+        lines.append(f"{kept} ({reason})" if reason else kept)
+    return lines

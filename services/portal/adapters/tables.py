@@ -258,3 +258,19 @@ quotes = Table(
 # Every table whose rows a customer sees; a trigger on each tells the open pages of that customer
 # that something changed (see adapters/live.py).
 CUSTOMER_TABLES = (customers, jobs, deposits, receipts, invoices, payment_reports, documents, quotes)
+
+# Staff console sessions (docs/staff-console.md): only a hash of the session id, and the claims of
+# the sign-in link the session was opened with, which every call to the services' APIs carries.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("session_hash", Text, primary_key=True),  # SHA-256 of the cookie's session id
+    Column("tenant_id", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("branches", JSONB, nullable=False),
+    Column("roles", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Index("staff_sessions_by_last_seen", "last_seen_at"),
+)

@@ -3,6 +3,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.portal.adapters.invoices import InvoiceStore, SlipStore
 from services.portal.adapters.links import LinkRepository
 from services.portal.adapters.read_model import ReadModel
+from services.portal.adapters.staff_sessions import StaffSessionRepository
 from services.portal.adapters.tables import kernel
 from shared.db import UnitOfWork
 
@@ -14,6 +15,7 @@ class PortalUnitOfWork(UnitOfWork):
     read_model: ReadModel
     invoices: InvoiceStore
     slips: SlipStore
+    staff_sessions: StaffSessionRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, kernel, SOURCE)
@@ -23,3 +25,4 @@ class PortalUnitOfWork(UnitOfWork):
         self.read_model = ReadModel(conn)
         self.invoices = InvoiceStore(conn)
         self.slips = SlipStore(conn)
+        self.staff_sessions = StaffSessionRepository(conn)

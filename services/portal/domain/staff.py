@@ -1,0 +1,247 @@
+"""The staff console's own rules, pure: when a session has expired, the forms' anti-forgery check,
+what a return form asks the deposits API for, the customer's receipt line it will produce, and the
+deposit list's deadlines. The console writes nothing of its own but sessions; every fact it shows
+or changes belongs to the services' APIs."""
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from shared.auth import Principal, Role
+from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind
+from shared.money import ZERO
+
+RETURN_KINDS = tuple(kind.value for kind in ReturnKind)
+REFUND_METHODS = tuple(method.value for method in RefundMethod)
+COLLECTION_METHODS = tuple(method.value for method in CollectionMethod)
+DEPOSIT_STATUSES = tuple(status.value for status in DepositStatus)
+# A return's deadline matters only while the money is still with the business.
+_AWAITING_RETURN = frozenset({DepositStatus.HELD.value, DepositStatus.PARTIALLY_HELD.value})
+_FORM_TEXT_CHARS = 500
+_AMOUNT_NOISE = re.compile(r"[\s,฿]")
+
+
+class StaffSignInRefused(Exception):
+    """A sign-in link that is not (or no longer) good: tampered, expired or not a sign-in link."""
+
+
+class StaffSessionEnded(Exception):
+    """No session, an unknown one, or one past its idle or absolute lifetime."""
+
+
+def session_id_hash(session_id: str) -> str:
+    """What the database keeps of a session id: it alone never signs anybody in."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionLifetime:
+    idle: timedelta
+    absolute: timedelta
+
+
+def session_expired(
+    *, created_at: datetime, last_seen_at: datetime, now: datetime, lifetime: SessionLifetime
+) -> bool:
+    """Idle for longer than allowed, or older than any session may be, however busy."""
+    return now - last_seen_at > lifetime.idle or now - created_at > lifetime.absolute
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    session_hash: str
+    principal: Principal
+    created_at: datetime
+    last_seen_at: datetime
+
+    @property
+    def is_manager(self) -> bool:
+        return Role.MANAGER in self.principal.roles
+
+
+def csrf_token(secret: str, session_hash: str) -> str:
+    """The session's anti-forgery token: derived from it, so it needs no storage and dies with it."""
+    return hmac.new(secret.encode(), f"staff-csrf:{session_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_matches(expected: str, given: object) -> bool:
+    if not isinstance(given, str) or len(given) != len(expected):
+        return False
+    return hmac.compare_digest(expected, given)
+
+
+def form_text(value: object) -> str:
+    """A form field as text, trimmed and bounded (a missing or odd field is empty)."""
+    return value.strip()[:_FORM_TEXT_CHARS] if isinstance(value, str) else ""
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """The baht amount typed ("15,000", "฿15000.50"), or None when it is not a number."""
+    cleaned = _AMOUNT_NOISE.sub("", text)
+    if not cleaned:
+        return None
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+@dataclass(frozen=True)
+class ReturnForm:
+    """The return panel as the clerk filled it in (kept as typed, to show again after a refusal)."""
+
+    kind: str = ReturnKind.FULL.value
+    amount: str = ""
+    method: str = ""
+    reference: str = ""
+    note: str = ""
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> "ReturnForm":
+        return cls(
+            **{
+                name: form_text(fields.get(name))
+                for name in ("kind", "amount", "method", "reference", "note")
+            }
+        )
+
+    def refunded(self, held: Decimal) -> Decimal | None:
+        """What goes back to the customer: Full is the held total, Forfeit nothing, Partial as typed."""
+        if self.kind == ReturnKind.FULL.value:
+            return held
+        if self.kind == ReturnKind.FORFEIT.value:
+            return ZERO
+        return parse_amount(self.amount)
+
+    def request_body(self, held: Decimal) -> dict[str, str]:
+        """What the deposits API is asked for; it checks every rule and names the field at fault."""
+        refunded = self.refunded(held)
+        body = {"kind": self.kind, "reference": self.reference, "note": self.note}
+        # A partial amount that is not a number is passed as typed, so the API's 422 names `amount`.
+        body["amount"] = str(refunded) if refunded is not None else self.amount
+        if self.method or self.kind != ReturnKind.FORFEIT.value:
+            body["method"] = self.method
+        return body
+
+
+@dataclass(frozen=True)
+class ReceiptPreview:
+    """The customer's receipt line a return will produce, as the portal and the DEPRR show it."""
+
+    returned: Decimal
+    retained: Decimal
+    reason: str
+
+
+def receipt_preview(form: ReturnForm, held: Decimal) -> ReceiptPreview | None:
+    """None while the amount cannot make a receipt (not a number, negative, above what is held)."""
+    refunded = form.refunded(held)
+    if refunded is None or refunded < 0 or refunded > held:
+        return None
+    retained = held - refunded
+    return ReceiptPreview(returned=refunded, retained=retained, reason=form.note if retained else "")
+
+
+@dataclass(frozen=True)
+class CollectForm:
+    amount: str = ""
+    method: str = CollectionMethod.BANK_TRANSFER.value
+    reference: str = ""
+    collected_on: str = ""
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> "CollectForm":
+        return cls(
+            **{
+                name: form_text(fields.get(name))
+                for name in ("amount", "method", "reference", "collected_on")
+            }
+        )
+
+    def request_body(self) -> dict[str, str]:
+        body = {"method": self.method, "reference": self.reference}
+        if self.amount:
+            amount = parse_amount(self.amount)
+            body["amount"] = str(amount) if amount is not None else self.amount
+        if self.collected_on:
+            body["collected_on"] = self.collected_on
+        return body
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The deposit list's filters from the query; values the API could never take are dropped."""
+
+    status: str = ""
+    branch_id: str = ""
+    customer_id: str = ""
+    job_id: str = ""
+    overdue: bool = False
+    page: int = 1
+
+    @classmethod
+    def of(cls, query: dict[str, str]) -> "ListFilters":
+        page = query.get("page", "")
+        return cls(
+            status=query.get("status", "") if query.get("status") in DEPOSIT_STATUSES else "",
+            branch_id=form_text(query.get("branch_id"))[:64],
+            customer_id=form_text(query.get("customer_id"))[:64],
+            job_id=form_text(query.get("job_id"))[:64],
+            overdue=query.get("overdue") in {"1", "on", "true"},
+            page=min(int(page), 100_000) if page.isascii() and page.isdigit() and int(page) > 0 else 1,
+        )
+
+    def api_params(self, page_size: int) -> dict[str, str | int]:
+        params: dict[str, str | int] = {"limit": page_size, "offset": (self.page - 1) * page_size}
+        for name in ("status", "branch_id", "customer_id", "job_id"):
+            if value := getattr(self, name):
+                params[name] = value
+        if self.overdue:
+            params["overdue"] = "true"
+        return params
+
+    def query(self, **changes: Any) -> str:
+        """The list's query string with some values changed (pagination keeps the filters)."""
+        values = {**self.__dict__, **changes}
+        pairs = [(k, str(v)) for k, v in values.items() if v and k != "overdue"]
+        if values["overdue"]:
+            pairs.append(("overdue", "1"))
+        return "&".join(f"{k}={v}" for k, v in pairs)
+
+
+@dataclass(frozen=True)
+class ReturnDeadline:
+    due_on: date
+    overdue: bool
+
+
+def return_deadline(deposit: dict[str, Any], today: date) -> ReturnDeadline | None:
+    """The five-business-day deadline of a closed job's deposit still awaiting its return."""
+    due = deposit.get("return_due_on")
+    if not due or deposit.get("status") not in _AWAITING_RETURN:
+        return None
+    due_on = date.fromisoformat(due)
+    return ReturnDeadline(due_on=due_on, overdue=today > due_on)
+
+
+def live_return(deposit: dict[str, Any]) -> dict[str, Any] | None:
+    """The deposit's return that stands (not void), which a manager may void."""
+    standing = [r for r in deposit.get("returns", []) if not r.get("void")]
+    return standing[-1] if standing else None
+
+
+def can_return(deposit: dict[str, Any]) -> bool:
+    return deposit.get("status") == DepositStatus.HELD.value
+
+
+def can_collect(deposit: dict[str, Any]) -> bool:
+    return deposit.get("status") in {DepositStatus.PENDING.value, DepositStatus.PARTIALLY_HELD.value}
+
+
+def page_count(total: int, page_size: int) -> int:
+    return max(1, -(-total // page_size))

@@ -1,0 +1,183 @@
+"""What the staff console's pages share: its dependencies, the session cookie and the session of a
+request, the anti-forgery check of every form, the language, and rendering (money as the portal
+shows it, dates in the Buddhist Era in Thai)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import partial
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from services.portal import translations as tr
+from services.portal.adapters.staff_api import StaffApi, StaffCalls
+from services.portal.adapters.uow import PortalUnitOfWork
+from services.portal.domain import browser_language, pick_language
+from services.portal.domain.staff import (
+    SessionLifetime,
+    StaffSession,
+    StaffSessionEnded,
+    csrf_matches,
+    csrf_token,
+)
+from services.portal.entrypoints.pages import LANG_COOKIE, PAGE_HEADERS, TEMPLATES_DIR, current_path
+from services.portal.settings import Settings
+from services.portal.use_cases import staff as staff_use_cases
+from shared.labels import DEPOSIT_STATUSES, label
+from shared.money import format_thb
+from shared.thai import format_date
+from shared.web import Now, engine_of
+
+STAFF_COOKIE = "staff_session"
+_MAX_COOKIE_CHARS = 512
+# The console shows the business's dates; the demo and first customers are all in Thailand.
+BUSINESS_ZONE = ZoneInfo("Asia/Bangkok")
+
+
+class FormRefused(Exception):
+    """A POST without this session's anti-forgery token: answered 403, nothing written."""
+
+
+@dataclass(frozen=True)
+class Console:
+    """The console's dependencies, built once by the composition root."""
+
+    settings: Settings
+    templates: Jinja2Templates
+    cookies: URLSafeTimedSerializer
+    api: StaffApi
+
+    @classmethod
+    def build(cls, settings: Settings, api: StaffApi) -> "Console":
+        return cls(
+            settings=settings,
+            templates=Jinja2Templates(directory=TEMPLATES_DIR),
+            cookies=URLSafeTimedSerializer(settings.session_secret.get_secret_value(), salt="staff-session"),
+            api=api,
+        )
+
+    @property
+    def lifetime(self) -> SessionLifetime:
+        return self.settings.staff_session_lifetime
+
+    def csrf(self, session: StaffSession) -> str:
+        return csrf_token(self.settings.session_secret.get_secret_value(), session.session_hash)
+
+
+def console_of(request: Request) -> Console:
+    console: Console = request.app.state.console
+    return console
+
+
+def _session_id(request: Request) -> str | None:
+    raw = request.cookies.get(STAFF_COOKIE)
+    if not raw or len(raw) > _MAX_COOKIE_CHARS:
+        return None
+    console = console_of(request)
+    try:
+        value = console.cookies.loads(raw, max_age=int(console.lifetime.absolute.total_seconds()))
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+async def staff_session(request: Request, now: Now) -> StaffSession:
+    """The request's live staff session (seen now); StaffSessionEnded sends the browser to sign in."""
+    session_id = _session_id(request)
+    if session_id is None:
+        raise StaffSessionEnded
+    async with PortalUnitOfWork(engine_of(request)) as uow:
+        session = await staff_use_cases.current_staff_session(
+            uow=uow, session_id=session_id, lifetime=console_of(request).lifetime, now=now
+        )
+        await uow.commit()
+    request.state.staff_session = session
+    return session
+
+
+SignedInStaff = Annotated[StaffSession, Depends(staff_session)]
+
+
+def calls_for(request: Request, session: StaffSession) -> StaffCalls:
+    return console_of(request).api.as_staff(session.principal)
+
+
+async def read_form(request: Request, session: StaffSession, *, max_files: int = 0) -> FormData:
+    """The posted form, once its anti-forgery token is this session's; FormRefused otherwise."""
+    try:
+        form = await request.form(max_files=max_files, max_fields=20)
+    except StarletteHTTPException:  # not a form a console page sends
+        raise FormRefused from None
+    if not csrf_matches(console_of(request).csrf(session), form.get("csrf")):
+        await form.close()
+        raise FormRefused
+    return form
+
+
+def language(request: Request) -> str:
+    return pick_language(
+        request.cookies.get(LANG_COOKIE), None, None, browser_language(request.headers.get("accept-language"))
+    )
+
+
+def business_today(now: datetime) -> date:
+    return now.astimezone(BUSINESS_ZONE).date()
+
+
+def _money(value: str | Decimal | None) -> str:
+    return format_thb(Decimal(value)) if value not in (None, "") else ""
+
+
+def _date(value: str | date | None, lang: str) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, lang, short=True)
+
+
+def _moment(value: str | None, lang: str) -> str:
+    """A time as the business's clock shows it: "12 มี.ค. 2569 14:05" in Thai."""
+    if not value:
+        return ""
+    at = datetime.fromisoformat(value).astimezone(BUSINESS_ZONE)
+    return f"{format_date(at.date(), lang, short=True)} {at:%H:%M}"
+
+
+def render_console(
+    request: Request,
+    template: str,
+    *,
+    session: StaffSession | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    console = console_of(request)
+    lang = language(request)
+    values = {
+        "lang": lang,
+        "t": tr.translator(lang),
+        "money": _money,
+        "date": partial(_date, lang=lang),
+        "moment": partial(_moment, lang=lang),
+        "status": lambda value: label(DEPOSIT_STATUSES, value, lang),
+        "method": partial(tr.method_label, lang=lang),
+        "stage": partial(tr.stage_label, lang=lang),
+        "kind": partial(tr.document_kind_label, lang=lang),
+        "return_kind": partial(tr.return_kind_label, lang=lang),
+        "staff": session.principal if session else None,
+        "is_manager": session.is_manager if session else False,
+        "csrf": console.csrf(session) if session else "",
+        "path": current_path(request),
+        "tab": None,
+        **context,
+    }
+    return console.templates.TemplateResponse(
+        request, template, values, status_code=status_code, headers=PAGE_HEADERS
+    )

@@ -1,0 +1,486 @@
+"""The staff console's pages under /staff (docs/staff-console.md). Every read and write goes through
+the services' own HTTP APIs as the signed-in staff member; the console's only table is its sessions.
+Routes parse the request, make the API call and map its answer: an API refusal is shown beside the
+field it names (or as a message), and nothing is written that the API did not accept."""
+
+import logging
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from services.portal.adapters.staff_api import ApiNotFound, ApiRefusal, ApiUnavailable, StaffCalls
+from services.portal.adapters.uow import PortalUnitOfWork
+from services.portal.domain import staff as console
+from services.portal.domain.staff import (
+    CollectForm,
+    ListFilters,
+    ReturnForm,
+    StaffSession,
+    StaffSessionEnded,
+    StaffSignInRefused,
+)
+from services.portal.entrypoints.pages import PRIVATE_HEADERS
+from services.portal.entrypoints.staff_pages import (
+    STAFF_COOKIE,
+    FormRefused,
+    SignedInStaff,
+    business_today,
+    calls_for,
+    console_of,
+    language,
+    read_form,
+    render_console,
+)
+from services.portal.translations import receipt_lines
+from services.portal.use_cases import staff as staff_use_cases
+from shared.contracts.documents import DocumentKind, document_id
+from shared.images import MAX_IMAGE_BYTES
+from shared.web import Now, engine_of
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/staff", include_in_schema=False)
+PAGE_SIZE = 25
+_MAX_TOKEN_CHARS = 2000
+_MAX_FORM_BYTES = MAX_IMAGE_BYTES + 64 * 1024
+
+
+class ConsolePageNotFound(Exception):
+    pass
+
+
+def _redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303, headers=PRIVATE_HEADERS)
+
+
+def _uuid(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise ConsolePageNotFound from None
+
+
+# Signing in and out -----------------------------------------------------------------------------
+
+
+def _sign_in_page(request: Request, message_key: str | None, status_code: int) -> HTMLResponse:
+    response = render_console(
+        request, "staff/sign_in.html", session=None, message_key=message_key, status_code=status_code
+    )
+    if request.cookies.get(STAFF_COOKIE):
+        response.delete_cookie(STAFF_COOKIE, path="/staff", httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/sign-in")
+async def sign_in_page(
+    request: Request, ended: str | None = None, signed_out: str | None = None
+) -> HTMLResponse:
+    key = "staff.sign_in.ended" if ended else "staff.signed_out" if signed_out else None
+    return _sign_in_page(request, key, 200)
+
+
+@router.get("/sign-in/{token}")
+async def sign_in(token: str, request: Request, now: Now) -> Response:
+    """A sign-in link opens a session; the token leaves the address bar with the redirect."""
+    if len(token) > _MAX_TOKEN_CHARS:
+        return _sign_in_page(request, "staff.sign_in.refused", 401)
+    app = console_of(request)
+    try:
+        async with PortalUnitOfWork(engine_of(request)) as uow:
+            signed_in = await staff_use_cases.sign_in(
+                uow=uow, auth=app.settings.auth, token=token, lifetime=app.lifetime, now=now
+            )
+            await uow.commit()
+    except StaffSignInRefused as refused:
+        log.info("staff sign-in refused: %s", refused)
+        return _sign_in_page(request, "staff.sign_in.refused", 401)
+    response = _redirect("/staff")
+    response.set_cookie(
+        STAFF_COOKIE,
+        app.cookies.dumps(signed_in.session_id),
+        max_age=int(app.lifetime.absolute.total_seconds()),
+        path="/staff",
+        httponly=True,
+        samesite="strict",
+        secure=app.settings.secure_cookies or app.settings.environment == "production",
+    )
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request, session: SignedInStaff) -> Response:
+    form = await read_form(request, session)
+    await form.close()
+    async with PortalUnitOfWork(engine_of(request)) as uow:
+        await staff_use_cases.sign_out(uow=uow, session=session)
+        await uow.commit()
+    response = _redirect("/staff/sign-in?signed_out=1")
+    response.delete_cookie(STAFF_COOKIE, path="/staff", httponly=True, samesite="strict")
+    return response
+
+
+# Deposits ---------------------------------------------------------------------------------------
+
+
+@router.get("")
+@router.get("/deposits")
+async def deposits(request: Request, session: SignedInStaff, now: Now) -> HTMLResponse:
+    """The dashboard figures over the deposit list, filtered and a page at a time."""
+    filters = ListFilters.of(dict(request.query_params))
+    calls = calls_for(request, session)
+    dashboard = await calls.dashboard()
+    filter_error: str | None = None
+    try:
+        found = await calls.deposits(filters.api_params(PAGE_SIZE))
+    except ApiRefusal as refusal:  # a filter the API cannot take (a malformed id): say which
+        filter_error = refusal.message
+        found = {"items": [], "total": 0}
+    today = business_today(now)
+    rows = [{"deposit": d, "deadline": console.return_deadline(d, today)} for d in found["items"]]
+    return render_console(
+        request,
+        "staff/deposits.html",
+        session=session,
+        tab="deposits",
+        dashboard=dashboard,
+        rows=rows,
+        total=found["total"],
+        filters=filters,
+        pages=console.page_count(found["total"], PAGE_SIZE),
+        statuses=console.DEPOSIT_STATUSES,
+        filter_error=filter_error,
+    )
+
+
+def _documents_of(
+    session: StaffSession, deposit: dict[str, Any], found: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every document of the deposit (DEP, each DEPR, each DEPRR), rendered or still being prepared."""
+    tenant_id = session.principal.tenant_id
+    wanted = [(DocumentKind.DEPOSIT_REQUEST, deposit["number"])]
+    wanted += [(DocumentKind.DEPOSIT_RECEIPT, c["receipt_number"]) for c in deposit["collections"]]
+    wanted += [(DocumentKind.DEPOSIT_RETURN_RECEIPT, r["receipt_number"]) for r in deposit["returns"]]
+    by_id = {str(d["document_id"]): d for d in found}
+    rows = []
+    for kind, number in wanted:
+        the_id = str(document_id(tenant_id, kind, number))
+        rendered = by_id.get(the_id)
+        rows.append(
+            {
+                "id": the_id,
+                "kind": kind.value,
+                "number": number,
+                "rendered": bool(rendered and rendered.get("latest_version")),
+                "void": bool(rendered and rendered.get("status") == "void"),
+            }
+        )
+    return rows
+
+
+async def _deposit_page(
+    request: Request,
+    session: StaffSession,
+    deposit_id: UUID,
+    *,
+    now: datetime,
+    status_code: int = 200,
+    return_form: ReturnForm | None = None,
+    collect_form: CollectForm | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    calls = calls_for(request, session)
+    deposit = await calls.deposit(deposit_id)
+    try:
+        found = await calls.customer_documents(deposit["customer_id"])
+    except (ApiRefusal, ApiUnavailable):
+        log.warning("documents of deposit %s unavailable", deposit_id, exc_info=True)
+        found = []
+    held = console.parse_amount(deposit["held_amount"]) or console.ZERO
+    form = return_form or ReturnForm(amount=str(held))
+    preview = console.receipt_preview(form, held)
+    return render_console(
+        request,
+        "staff/deposit.html",
+        session=session,
+        tab="deposits",
+        status_code=status_code,
+        deposit=deposit,
+        documents=_documents_of(session, deposit, found),
+        standing_return=console.live_return(deposit),
+        can_return=console.can_return(deposit),
+        can_collect=console.can_collect(deposit),
+        return_form=form,
+        preview_lines=receipt_lines(preview.returned, preview.retained, preview.reason, language(request))
+        if preview
+        else [],
+        collect_form=collect_form or CollectForm(amount=deposit["outstanding"]),
+        return_kinds=console.RETURN_KINDS,
+        refund_methods=console.REFUND_METHODS,
+        collection_methods=console.COLLECTION_METHODS,
+        today=business_today(now).isoformat(),
+        form_key=str(uuid4()),
+        errors=context.pop("errors", {}),
+        **context,
+    )
+
+
+@router.get("/deposits/{deposit_id}")
+async def deposit_page(deposit_id: str, request: Request, session: SignedInStaff, now: Now) -> HTMLResponse:
+    return await _deposit_page(
+        request,
+        session,
+        _uuid(deposit_id),
+        now=now,
+        saved_return=request.query_params.get("returned"),
+        saved_collection=request.query_params.get("collected"),
+        voided=request.query_params.get("voided"),
+        proof_refused=request.query_params.get("proof_refused"),
+    )
+
+
+def _refusal_context(refusal: ApiRefusal) -> dict[str, Any]:
+    """A 422 goes beside the field it names; anything else (409, 403) is the page's message."""
+    if refusal.status_code == 422 and refusal.field:
+        return {"errors": {refusal.field.split(".")[0]: refusal.message}}
+    return {"refusal": refusal.message or refusal.code}
+
+
+@router.post("/deposits/{deposit_id}/returns")
+async def return_deposit(deposit_id: str, request: Request, session: SignedInStaff, now: Now) -> Response:
+    """The return panel's Preview or Save. Save carries the form's own Idempotency-Key, so a double
+    submit returns once; a refusal shows the panel again as typed, with nothing saved."""
+    the_id = _uuid(deposit_id)
+    form = await read_form(request, session)
+    return_form = ReturnForm.of(dict(form))
+    key = console.form_text(form.get("form_key")) or str(uuid4())
+    action = form.get("action")
+    await form.close()
+    calls = calls_for(request, session)
+    if action != "save":
+        return await _deposit_page(
+            request, session, the_id, return_form=return_form, return_open=True, now=now
+        )
+    deposit = await calls.deposit(the_id)
+    held = console.parse_amount(deposit["held_amount"]) or console.ZERO
+    try:
+        returned = await calls.return_deposit(the_id, return_form.request_body(held), key=key)
+    except ApiRefusal as refusal:
+        return await _deposit_page(
+            request,
+            session,
+            the_id,
+            status_code=refusal.status_code,
+            return_form=return_form,
+            return_open=True,
+            now=now,
+            **_refusal_context(refusal),
+        )
+    number = returned["returns"][-1]["receipt_number"]
+    return _redirect(f"/staff/deposits/{the_id}?returned={number}")
+
+
+@router.post("/deposits/{deposit_id}/returns/{return_id}/void")
+async def void_return(
+    deposit_id: str, return_id: str, request: Request, session: SignedInStaff, now: Now
+) -> Response:
+    """Managers void a return with a reason; anybody else's POST gets the API's refusal."""
+    the_id, the_return = _uuid(deposit_id), _uuid(return_id)
+    form = await read_form(request, session)
+    reason = console.form_text(form.get("reason"))
+    key = console.form_text(form.get("form_key")) or str(uuid4())
+    await form.close()
+    try:
+        voided = await calls_for(request, session).void_return(the_id, the_return, reason, key=key)
+    except ApiRefusal as refusal:
+        context = _refusal_context(refusal)
+        errors = context.pop("errors", {})
+        return await _deposit_page(
+            request,
+            session,
+            the_id,
+            status_code=refusal.status_code,
+            void_error=errors.get("reason"),
+            void_open=True,
+            now=now,
+            **context,
+        )
+    number = next((r["receipt_number"] for r in voided["returns"] if r["id"] == str(the_return)), "")
+    return _redirect(f"/staff/deposits/{the_id}?voided={number}")
+
+
+async def _proof(upload: object) -> tuple[bytes, str, str] | None:
+    if not isinstance(upload, UploadFile):
+        return None
+    content = await upload.read(MAX_IMAGE_BYTES + 1)
+    if not content:
+        return None  # the browser sends an empty part when no file was chosen
+    return content, upload.content_type or "application/octet-stream", upload.filename or "proof"
+
+
+async def _attach_proof(
+    calls: StaffCalls, deposit_id: UUID, collected: dict[str, Any], proof: tuple[bytes, str, str], key: str
+) -> str | None:
+    """The proof goes to the collection just made; a refused image leaves the collection standing
+    and says why."""
+    content, content_type, filename = proof
+    collection_id = UUID(collected["collections"][-1]["id"])
+    try:
+        await calls.attach_proof(
+            deposit_id,
+            collection_id,
+            content=content,
+            content_type=content_type,
+            filename=filename,
+            key=f"{key}:proof",
+        )
+    except ApiRefusal as refusal:
+        return refusal.message or refusal.code
+    return None
+
+
+@router.post("/deposits/{deposit_id}/collections")
+async def collect(deposit_id: str, request: Request, session: SignedInStaff, now: Now) -> Response:
+    """Money received: amount (the outstanding by default), method, reference, date (may be
+    back-dated), and an optional proof image attached to the collection once it is recorded."""
+    the_id = _uuid(deposit_id)
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > _MAX_FORM_BYTES:
+        return await _deposit_page(
+            request,
+            session,
+            the_id,
+            status_code=413,
+            errors={"proof": "The image is over 5 MB"},
+            collect_open=True,
+            now=now,
+        )
+    form = await read_form(request, session, max_files=1)
+    collect_form = CollectForm.of(dict(form))
+    key = console.form_text(form.get("form_key")) or str(uuid4())
+    proof = await _proof(form.get("proof"))
+    await form.close()
+    calls = calls_for(request, session)
+    try:
+        collected = await calls.collect(the_id, collect_form.request_body(), key=key)
+    except ApiRefusal as refusal:
+        return await _deposit_page(
+            request,
+            session,
+            the_id,
+            status_code=refusal.status_code,
+            collect_form=collect_form,
+            collect_open=True,
+            now=now,
+            **_refusal_context(refusal),
+        )
+    number = collected["collections"][-1]["receipt_number"]
+    target = f"/staff/deposits/{the_id}?collected={number}"
+    if proof and (problem := await _attach_proof(calls, the_id, collected, proof, key)):
+        target += "&proof_refused=1"
+        log.info("proof of %s refused: %s", number, problem)
+    return _redirect(target)
+
+
+@router.get("/deposits/{deposit_id}/collections/{collection_id}/proof")
+async def collection_proof(
+    deposit_id: str, collection_id: str, request: Request, session: SignedInStaff
+) -> Response:
+    proof = await calls_for(request, session).collection_proof(_uuid(deposit_id), _uuid(collection_id))
+    return Response(proof.content, media_type=proof.media_type, headers=PRIVATE_HEADERS)
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+def _document_language(request: Request) -> str:
+    return language(request)
+
+
+@router.get("/documents/{document_id}.pdf")
+async def document_pdf(document_id: str, request: Request, session: SignedInStaff) -> Response:
+    pdf = await calls_for(request, session).document_pdf(_uuid(document_id), _document_language(request))
+    return Response(
+        pdf.content,
+        media_type="application/pdf",
+        headers={**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{document_id}.pdf"'},
+    )
+
+
+@router.get("/documents/{document_id}/pages/{page}.png")
+async def document_page_image(
+    document_id: str, page: str, request: Request, session: SignedInStaff
+) -> Response:
+    if not page.isascii() or not page.isdigit() or not 1 <= int(page) <= 10_000:
+        raise ConsolePageNotFound
+    image = await calls_for(request, session).document_page(
+        _uuid(document_id), int(page), _document_language(request)
+    )
+    return Response(image.content, media_type="image/png", headers=PRIVATE_HEADERS)
+
+
+@router.get("/documents/{document_id}")
+async def document_page(document_id: str, request: Request, session: SignedInStaff) -> HTMLResponse:
+    """A document as images of its pages (phones show no PDF inside a page), with Download."""
+    document = await calls_for(request, session).document(_uuid(document_id))
+    lang = _document_language(request)
+    latest = document["versions"][-1] if document.get("versions") else None
+    files = {f["language"]: f for f in latest["files"]} if latest else {}
+    file = files.get(lang) or next(iter(files.values()), None)
+    pages = (file.get("pages") or 1) if file else 0
+    return render_console(
+        request,
+        "staff/document.html",
+        session=session,
+        tab="deposits",
+        document=document,
+        pages=pages,
+        back=request.query_params.get("deposit", ""),
+    )
+
+
+# Refusals ---------------------------------------------------------------------------------------
+
+
+def install(app: FastAPI) -> None:
+    """The console's refusals as pages: a session that ended goes to sign-in, a forged form is a 403,
+    what the staff member may not see is "not found"."""
+
+    @app.exception_handler(StaffSessionEnded)
+    async def session_ended(_request: Request, _: Exception) -> Response:
+        response = _redirect("/staff/sign-in?ended=1")
+        response.delete_cookie(STAFF_COOKIE, path="/staff", httponly=True, samesite="strict")
+        return response
+
+    def _message(request: Request, title: str, body: str, status_code: int) -> HTMLResponse:
+        session: StaffSession | None = getattr(request.state, "staff_session", None)
+        return render_console(
+            request,
+            "staff/message.html",
+            session=session,
+            title_key=title,
+            body_key=body,
+            status_code=status_code,
+        )
+
+    @app.exception_handler(FormRefused)
+    async def form_refused(request: Request, _: Exception) -> HTMLResponse:
+        return _message(request, "staff.forbidden.title", "staff.forbidden.body", 403)
+
+    @app.exception_handler(ApiNotFound)
+    @app.exception_handler(ConsolePageNotFound)
+    async def not_found(request: Request, _: Exception) -> HTMLResponse:
+        return _message(request, "staff.not_found.title", "staff.not_found.body", 404)
+
+    @app.exception_handler(ApiUnavailable)
+    async def unavailable(request: Request, error: Exception) -> HTMLResponse:
+        log.warning("staff console: %s", error)
+        return _message(request, "unavailable.title", "staff.unavailable.body", 503)
+
+    @app.exception_handler(ApiRefusal)
+    async def refused(request: Request, refusal: ApiRefusal) -> HTMLResponse:
+        # A read the API refuses (the token lacks the role): shown as a refusal, never a 5xx.
+        return _message(request, "staff.forbidden.title", "staff.not_found.body", refusal.status_code)
