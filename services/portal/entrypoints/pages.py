@@ -85,15 +85,16 @@ class Portal:
 
 
 class RedactLinkTokens(logging.Filter):
-    """Request logs name the path; a link's path is its credential, so it is logged as /l/…"""
+    """Request logs name the path; a link's path is its credential, so it is logged as /l/… (and a
+    staff sign-in link as /staff/sign-in/…)"""
 
-    _TOKEN = re.compile(r"^/l/.+")
+    _TOKEN = re.compile(r"^(/l/|/staff/sign-in/).+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and any(
             isinstance(a, str) and self._TOKEN.match(a) for a in record.args
         ):
-            record.args = tuple(self._TOKEN.sub("/l/…", a) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(self._TOKEN.sub(r"\1…", a) if isinstance(a, str) else a for a in record.args)
         return True
 
 

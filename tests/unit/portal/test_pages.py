@@ -135,6 +135,11 @@ def test_request_logs_never_carry_a_link_token() -> None:
     assert RedactLinkTokens().filter(other)
     assert record.getMessage() == "GET /l/… 303"
     assert other.getMessage() == "GET /receipts 200"
+    sign_in = logging.LogRecord(
+        "shared.web", logging.INFO, "", 0, "%s %s %s", ("GET", "/staff/sign-in/eyJ.s3cr3t", 303), None
+    )
+    assert RedactLinkTokens().filter(sign_in)
+    assert sign_in.getMessage() == "GET /staff/sign-in/… 303"
 
 
 def test_years_are_buddhist_era_in_thai_and_common_era_in_english() -> None:
