@@ -177,13 +177,6 @@ class StaffCalls:
         )
         return Binary(response.content, response.headers.get("content-type", "application/octet-stream"), {})
 
-    async def customer_documents(self, customer_id: str) -> list[dict[str, Any]]:
-        page = await self._json(
-            "GET", f"{self._documents}/v1/documents", params={"customer_id": customer_id, "limit": 200}
-        )
-        items: list[dict[str, Any]] = page["items"]
-        return items
-
     async def document(self, document_id: UUID) -> dict[str, Any]:
         return await self._json("GET", f"{self._documents}/v1/documents/{document_id}")
 

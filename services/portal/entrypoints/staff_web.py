@@ -3,6 +3,7 @@ the services' own HTTP APIs as the signed-in staff member; the console's only ta
 Routes parse the request, make the API call and map its answer: an API refusal is shown beside the
 field it names (or as a message), and nothing is written that the API did not accept."""
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Any
@@ -156,22 +157,32 @@ async def deposits(request: Request, session: SignedInStaff, now: Now) -> HTMLRe
     )
 
 
-def _documents_of(
-    session: StaffSession, deposit: dict[str, Any], found: list[dict[str, Any]]
+async def _documents_of(
+    calls: StaffCalls, session: StaffSession, deposit: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """Every document of the deposit (DEP, each DEPR, each DEPRR), rendered or still being prepared."""
+    """Every document of the deposit (DEP, each DEPR, each DEPRR), rendered or still being prepared.
+    Their ids follow from their numbers, so each is asked for by id, however many the customer has."""
     tenant_id = session.principal.tenant_id
     wanted = [(DocumentKind.DEPOSIT_REQUEST, deposit["number"])]
     wanted += [(DocumentKind.DEPOSIT_RECEIPT, c["receipt_number"]) for c in deposit["collections"]]
     wanted += [(DocumentKind.DEPOSIT_RETURN_RECEIPT, r["receipt_number"]) for r in deposit["returns"]]
-    by_id = {str(d["document_id"]): d for d in found}
+
+    async def known(the_id: UUID) -> dict[str, Any] | None:
+        try:
+            return await calls.document(the_id)
+        except ApiNotFound:  # not rendered (or not announced) yet
+            return None
+        except ApiUnavailable:
+            log.warning("document %s of deposit %s unavailable", the_id, deposit["id"], exc_info=True)
+            return None
+
+    ids = [document_id(tenant_id, kind, number) for kind, number in wanted]
+    found = await asyncio.gather(*(known(the_id) for the_id in ids))
     rows = []
-    for kind, number in wanted:
-        the_id = str(document_id(tenant_id, kind, number))
-        rendered = by_id.get(the_id)
+    for (kind, number), the_id, rendered in zip(wanted, ids, found, strict=True):
         rows.append(
             {
-                "id": the_id,
+                "id": str(the_id),
                 "kind": kind.value,
                 "number": number,
                 "rendered": bool(rendered and rendered.get("latest_version")),
@@ -194,11 +205,6 @@ async def _deposit_page(
 ) -> HTMLResponse:
     calls = calls_for(request, session)
     deposit = await calls.deposit(deposit_id)
-    try:
-        found = await calls.customer_documents(deposit["customer_id"])
-    except (ApiRefusal, ApiUnavailable):
-        log.warning("documents of deposit %s unavailable", deposit_id, exc_info=True)
-        found = []
     held = console.parse_amount(deposit["held_amount"]) or console.ZERO
     form = return_form or ReturnForm(amount=str(held))
     preview = console.receipt_preview(form, held)
@@ -209,7 +215,7 @@ async def _deposit_page(
         tab="deposits",
         status_code=status_code,
         deposit=deposit,
-        documents=_documents_of(session, deposit, found),
+        documents=await _documents_of(calls, session, deposit),
         standing_return=console.live_return(deposit),
         can_return=console.can_return(deposit),
         can_collect=console.can_collect(deposit),
