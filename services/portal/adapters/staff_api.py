@@ -111,6 +111,9 @@ class StaffCalls:
         self._api, self._principal = api, principal
         self._deposits = api.urls.deposits_url.rstrip("/")
         self._documents = api.urls.documents_url.rstrip("/")
+        self._billing = api.urls.billing_url.rstrip("/")
+        self._notifications = api.urls.notifications_url.rstrip("/")
+        self._portal = api.urls.portal_url.rstrip("/")
 
     async def _json(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
         response = await self._api.send(self._principal, method, url, **kwargs)
@@ -197,3 +200,53 @@ class StaffCalls:
             params={"language": language},
         )
         return Binary(response.content, "image/png", {})
+
+    # Reported payments (billing), the slips (the portal's own API) --------------------------------
+
+    async def reports(self, params: dict[str, str | int]) -> dict[str, Any]:
+        return await self._json("GET", f"{self._billing}/v1/reported-payments", params=params)
+
+    async def invoice(self, invoice_id: UUID) -> dict[str, Any]:
+        return await self._json("GET", f"{self._billing}/v1/invoices/{invoice_id}")
+
+    async def record_payment(self, invoice_id: UUID, body: dict[str, str], *, key: str) -> dict[str, Any]:
+        return await self._json(
+            "POST",
+            f"{self._billing}/v1/invoices/{invoice_id}/payments",
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    async def dismiss_report(self, report_id: UUID, reason: str, *, key: str) -> dict[str, Any]:
+        return await self._json(
+            "POST",
+            f"{self._billing}/v1/reported-payments/{report_id}/dismiss",
+            json={"reason": reason},
+            headers={"Idempotency-Key": key},
+        )
+
+    async def slip(self, slip_id: UUID) -> Binary:
+        response = await self._api.send(self._principal, "GET", f"{self._portal}/v1/slips/{slip_id}")
+        return Binary(response.content, response.headers.get("content-type", "application/octet-stream"), {})
+
+    # The inbox (notifications) ------------------------------------------------------------------
+
+    async def inbox(self, params: dict[str, str | int]) -> dict[str, Any]:
+        return await self._json("GET", f"{self._notifications}/v1/inbox", params=params)
+
+    async def mark_read(self, alert_id: UUID, *, key: str) -> dict[str, Any]:
+        return await self._json(
+            "POST", f"{self._notifications}/v1/inbox/{alert_id}/read", headers={"Idempotency-Key": key}
+        )
+
+    # Portal links (the portal's own API) ----------------------------------------------------------
+
+    async def issue_portal_link(
+        self, customer_id: str, invoice_id: UUID | None, *, key: str
+    ) -> dict[str, Any]:
+        body: dict[str, str] = {"customer_id": customer_id}
+        if invoice_id is not None:
+            body["invoice_id"] = str(invoice_id)
+        return await self._json(
+            "POST", f"{self._portal}/v1/portal-links", json=body, headers={"Idempotency-Key": key}
+        )

@@ -245,3 +245,59 @@ def can_collect(deposit: dict[str, Any]) -> bool:
 
 def page_count(total: int, page_size: int) -> int:
     return max(1, -(-total // page_size))
+
+
+# Reported payments, the inbox and portal links (part 2) -----------------------------------------
+
+PAYMENT_METHODS = COLLECTION_METHODS  # what billing's payments accept
+
+
+@dataclass(frozen=True)
+class PaymentForm:
+    """Record payment on a customer's report, as the clerk filled it in."""
+
+    amount: str = ""
+    method: str = CollectionMethod.PROMPTPAY.value
+    reference: str = ""
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> "PaymentForm":
+        return cls(**{name: form_text(fields.get(name)) for name in ("amount", "method", "reference")})
+
+    @classmethod
+    def for_report(cls, report: dict[str, Any]) -> "PaymentForm":
+        """The report's amount and its decoded slip reference, ready to check and save."""
+        return cls(amount=str(report.get("amount") or ""), reference=report.get("slip_reference") or "")
+
+    def request_body(self, report_id: str) -> dict[str, str]:
+        """Billing's payment, closing the report; a malformed amount goes as typed so its 422 names it."""
+        body = {"method": self.method, "reference": self.reference, "report_id": report_id}
+        if self.amount:
+            amount = parse_amount(self.amount)
+            body["amount"] = str(amount) if amount is not None else self.amount
+        return body
+
+
+_API_PATH = re.compile(r"^/v1/(deposits|documents|invoices)/([0-9a-fA-F-]{36})(?:[/?].*)?$")
+
+
+def alert_target(alert: dict[str, Any]) -> str | None:
+    """Where in the console an inbox alert leads: its deposit, document or invoice's reports, the
+    payments page for a customer's report; None when the console has no page for it."""
+    if alert.get("kind") in {"payment_reported", "duplicate_slip"}:
+        found = _API_PATH.match(alert.get("link") or "")
+        if found and found.group(1) == "invoices":
+            return f"/staff/payments?invoice_id={found.group(2).lower()}"
+        return "/staff/payments"
+    found = _API_PATH.match(alert.get("link") or "")
+    if not found:
+        return None
+    kind, the_id = found.group(1), found.group(2).lower()
+    if kind == "invoices":
+        return f"/staff/payments?invoice_id={the_id}"
+    return f"/staff/{kind}/{the_id}"
+
+
+def safe_back(path: str) -> str:
+    """A page of the console to return to (never another site)."""
+    return path if path.startswith("/staff") and not path.startswith("//") and "\\" not in path else "/staff"

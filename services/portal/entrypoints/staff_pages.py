@@ -2,6 +2,7 @@
 request, the anti-forgery check of every form, the language, and rendering (money as the portal
 shows it, dates in the Buddhist Era in Thai)."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,6 +10,7 @@ from functools import partial
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import segno
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -17,7 +19,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.portal import translations as tr
-from services.portal.adapters.staff_api import StaffApi, StaffCalls
+from services.portal.adapters.staff_api import ApiNotFound, ApiRefusal, ApiUnavailable, StaffApi, StaffCalls
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import browser_language, pick_language
 from services.portal.domain.staff import (
@@ -35,6 +37,7 @@ from shared.money import format_thb
 from shared.thai import format_date
 from shared.web import Now, engine_of
 
+log = logging.getLogger(__name__)
 STAFF_COOKIE = "staff_session"
 _MAX_COOKIE_CHARS = 512
 # The console shows the business's dates; the demo and first customers are all in Thailand.
@@ -109,6 +112,16 @@ def calls_for(request: Request, session: StaffSession) -> StaffCalls:
     return console_of(request).api.as_staff(session.principal)
 
 
+async def count_unread(request: Request, session: StaffSession) -> None:
+    """The Inbox tab's unread count, best effort: a page never fails for want of it."""
+    try:
+        inbox = await calls_for(request, session).inbox({"unread": "true", "limit": 1})
+    except (ApiNotFound, ApiRefusal, ApiUnavailable):
+        log.info("staff console: no unread count", exc_info=True)
+        return
+    request.state.unread = inbox.get("unread")
+
+
 async def read_form(request: Request, session: StaffSession, *, max_files: int = 0) -> FormData:
     """The posted form, once its anti-forgery token is this session's; FormRefused otherwise."""
     try:
@@ -119,6 +132,11 @@ async def read_form(request: Request, session: StaffSession, *, max_files: int =
         await form.close()
         raise FormRefused
     return form
+
+
+def console_qr(text: str) -> str:
+    """A PNG data URI of the QR of `text`, made here (no outside service sees the link)."""
+    return str(segno.make(text, error="m", micro=False).png_data_uri(scale=6, border=4))
 
 
 def language(request: Request) -> str:
@@ -171,11 +189,13 @@ def render_console(
         "stage": partial(tr.stage_label, lang=lang),
         "kind": partial(tr.document_kind_label, lang=lang),
         "return_kind": partial(tr.return_kind_label, lang=lang),
+        "invoice_status": partial(tr.invoice_status_label, lang=lang),
         "staff": session.principal if session else None,
         "is_manager": session.is_manager if session else False,
         "csrf": console.csrf(session) if session else "",
         "path": current_path(request),
         "tab": None,
+        "unread": getattr(request.state, "unread", None),
         **context,
     }
     return console.templates.TemplateResponse(

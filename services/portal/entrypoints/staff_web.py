@@ -19,6 +19,7 @@ from services.portal.domain import staff as console
 from services.portal.domain.staff import (
     CollectForm,
     ListFilters,
+    PaymentForm,
     ReturnForm,
     StaffSession,
     StaffSessionEnded,
@@ -32,6 +33,8 @@ from services.portal.entrypoints.staff_pages import (
     business_today,
     calls_for,
     console_of,
+    console_qr,
+    count_unread,
     language,
     read_form,
     render_console,
@@ -131,6 +134,7 @@ async def sign_out(request: Request, session: SignedInStaff) -> Response:
 @router.get("/deposits")
 async def deposits(request: Request, session: SignedInStaff, now: Now) -> HTMLResponse:
     """The dashboard figures over the deposit list, filtered and a page at a time."""
+    await count_unread(request, session)
     filters = ListFilters.of(dict(request.query_params))
     calls = calls_for(request, session)
     dashboard = await calls.dashboard()
@@ -205,6 +209,7 @@ async def _deposit_page(
 ) -> HTMLResponse:
     calls = calls_for(request, session)
     deposit = await calls.deposit(deposit_id)
+    await count_unread(request, session)
     held = console.parse_amount(deposit["held_amount"]) or console.ZERO
     form = return_form or ReturnForm(amount=str(held))
     preview = console.receipt_preview(form, held)
@@ -432,6 +437,7 @@ async def document_page_image(
 async def document_page(document_id: str, request: Request, session: SignedInStaff) -> HTMLResponse:
     """A document as images of its pages (phones show no PDF inside a page), with Download."""
     document = await calls_for(request, session).document(_uuid(document_id))
+    await count_unread(request, session)
     lang = _document_language(request)
     latest = document["versions"][-1] if document.get("versions") else None
     files = {f["language"]: f for f in latest["files"]} if latest else {}
@@ -445,6 +451,222 @@ async def document_page(document_id: str, request: Request, session: SignedInSta
         document=document,
         pages=pages,
         back=request.query_params.get("deposit", ""),
+    )
+
+
+# Reported payments ------------------------------------------------------------------------------
+
+REPORTS_SHOWN = 50
+
+
+async def _invoices_of(calls: StaffCalls, reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each reported invoice as billing has it now (its balance and customer), best effort."""
+
+    async def one(the_id: str) -> dict[str, Any] | None:
+        try:
+            return await calls.invoice(UUID(the_id))
+        except (ApiNotFound, ApiUnavailable, ApiRefusal):
+            log.warning("invoice %s of a report unavailable", the_id, exc_info=True)
+            return None
+
+    ids = sorted({r["invoice_id"] for r in reports})
+    found = await asyncio.gather(*(one(the_id) for the_id in ids))
+    return {the_id: invoice for the_id, invoice in zip(ids, found, strict=True) if invoice}
+
+
+async def _payments_page(
+    request: Request,
+    session: StaffSession,
+    *,
+    status_code: int = 200,
+    failed: str | None = None,
+    payment_form: PaymentForm | None = None,
+    errors: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """The open "I've paid" reports, newest first, each with Record payment and Dismiss; `failed`
+    is the report whose form the API refused, shown again as typed with the error beside its field."""
+    invoice_param = request.query_params.get("invoice_id")
+    invoice_id = _uuid(invoice_param) if invoice_param else None
+    calls = calls_for(request, session)
+    params: dict[str, str | int] = {"status": "open", "limit": REPORTS_SHOWN}
+    if invoice_id:
+        params["invoice_id"] = str(invoice_id)
+    found = await calls.reports(params)
+    await count_unread(request, session)
+    invoices = await _invoices_of(calls, found["items"])
+    if invoice_id and str(invoice_id) not in invoices:
+        invoices[str(invoice_id)] = await calls.invoice(invoice_id)  # not found: the API's 404
+    rows = [
+        {
+            "report": r,
+            "invoice": invoices.get(r["invoice_id"]),
+            "form": payment_form if failed == r["id"] and payment_form else PaymentForm.for_report(r),
+            "errors": (errors or {}) if failed == r["id"] else {},
+        }
+        for r in found["items"]
+    ]
+    return render_console(
+        request,
+        "staff/payments.html",
+        session=session,
+        tab="payments",
+        status_code=status_code,
+        rows=rows,
+        total=found["total"],
+        invoice=invoices.get(str(invoice_id)) if invoice_id else None,
+        failed=failed,
+        payment_methods=console.PAYMENT_METHODS,
+        form_key=str(uuid4()),
+        **context,
+    )
+
+
+@router.get("/payments")
+async def payments(request: Request, session: SignedInStaff) -> HTMLResponse:
+    return await _payments_page(
+        request,
+        session,
+        recorded=request.query_params.get("recorded"),
+        dismissed=request.query_params.get("dismissed"),
+    )
+
+
+@router.get("/slips/{slip_id}")
+async def slip(slip_id: str, request: Request, session: SignedInStaff) -> Response:
+    """The customer's slip, from the portal's own staff API as this staff member."""
+    image = await calls_for(request, session).slip(_uuid(slip_id))
+    return Response(image.content, media_type=image.media_type, headers=PRIVATE_HEADERS)
+
+
+@router.post("/payments/{report_id}/payment")
+async def record_payment(report_id: str, request: Request, session: SignedInStaff) -> Response:
+    """Record the payment a customer reported: billing issues the RC and closes the report. The
+    form's own Idempotency-Key makes a double submit record once."""
+    the_report = _uuid(report_id)
+    form = await read_form(request, session)
+    payment_form = PaymentForm.of(dict(form))
+    invoice_id = _uuid(console.form_text(form.get("invoice_id")))
+    key = console.form_text(form.get("form_key")) or str(uuid4())
+    await form.close()
+    try:
+        recorded = await calls_for(request, session).record_payment(
+            invoice_id, payment_form.request_body(str(the_report)), key=key
+        )
+    except ApiRefusal as refusal:
+        context = _refusal_context(refusal)
+        return await _payments_page(
+            request,
+            session,
+            status_code=refusal.status_code,
+            failed=str(the_report),
+            payment_form=payment_form,
+            **context,
+        )
+    number = next(
+        (p["receipt_number"] for p in recorded["payments"] if p.get("report_id") == str(the_report)),
+        recorded["payments"][-1]["receipt_number"] if recorded["payments"] else "",
+    )
+    return _redirect(f"/staff/payments?recorded={number}")
+
+
+@router.post("/payments/{report_id}/dismiss")
+async def dismiss_report(report_id: str, request: Request, session: SignedInStaff) -> Response:
+    """Dismiss a report with the reason (kept internal); billing refuses one without a reason."""
+    the_report = _uuid(report_id)
+    form = await read_form(request, session)
+    reason = console.form_text(form.get("reason"))
+    key = console.form_text(form.get("form_key")) or str(uuid4())
+    await form.close()
+    try:
+        dismissed = await calls_for(request, session).dismiss_report(the_report, reason, key=key)
+    except ApiRefusal as refusal:
+        context = _refusal_context(refusal)
+        return await _payments_page(
+            request,
+            session,
+            status_code=refusal.status_code,
+            failed=str(the_report),
+            dismiss_open=True,
+            **context,
+        )
+    return _redirect(f"/staff/payments?dismissed={dismissed['invoice_number']}")
+
+
+# The inbox --------------------------------------------------------------------------------------
+
+INBOX_PAGE_SIZE = 25
+
+
+@router.get("/inbox")
+async def inbox(request: Request, session: SignedInStaff) -> HTMLResponse:
+    """Staff alerts of the member's branches, newest first, unread marked, each leading to its page."""
+    filters = ListFilters.of(dict(request.query_params))  # only its page is used
+    found = await calls_for(request, session).inbox(
+        {"limit": INBOX_PAGE_SIZE, "offset": (filters.page - 1) * INBOX_PAGE_SIZE}
+    )
+    request.state.unread = found["unread"]
+    rows = [{"alert": a, "target": console.alert_target(a)} for a in found["items"]]
+    return render_console(
+        request,
+        "staff/inbox.html",
+        session=session,
+        tab="inbox",
+        rows=rows,
+        total=found["total"],
+        unread_total=found["unread"],
+        page=filters.page,
+        pages=console.page_count(found["total"], INBOX_PAGE_SIZE),
+    )
+
+
+@router.post("/inbox/{alert_id}/read")
+async def mark_read(alert_id: str, request: Request, session: SignedInStaff) -> Response:
+    the_alert = _uuid(alert_id)
+    form = await read_form(request, session)
+    page = console.form_text(form.get("page"))
+    await form.close()
+    # Marking read is idempotent in the API (the first read time stays): one key per alert.
+    await calls_for(request, session).mark_read(the_alert, key=f"read:{the_alert}")
+    suffix = f"?page={page}" if page.isascii() and page.isdigit() and page != "1" else ""
+    return _redirect(f"/staff/inbox{suffix}#alert-{the_alert}")
+
+
+# Portal links at the counter --------------------------------------------------------------------
+
+
+@router.post("/portal-links")
+async def portal_link(request: Request, session: SignedInStaff) -> HTMLResponse:
+    """A customer's portal link (or one invoice's) from the portal's own API, shown as a QR to scan
+    and as text to copy; the link is the credential, so it is shown once and never stored here."""
+    form = await read_form(request, session)
+    customer_id = console.form_text(form.get("customer_id"))
+    invoice_text = console.form_text(form.get("invoice_id"))
+    back = console.safe_back(console.form_text(form.get("back")))
+    key = console.form_text(form.get("form_key")) or str(uuid4())
+    await form.close()
+    invoice_id = _uuid(invoice_text) if invoice_text else None
+    try:
+        issued = await calls_for(request, session).issue_portal_link(
+            customer_id, invoice_id, key=f"{key}:link"
+        )
+    except ApiRefusal as refusal:
+        return render_console(
+            request,
+            "staff/portal_link.html",
+            session=session,
+            status_code=refusal.status_code,
+            refusal=refusal.message or refusal.code,
+            back=back,
+            issued=None,
+        )
+    return render_console(
+        request,
+        "staff/portal_link.html",
+        session=session,
+        issued=issued,
+        qr=console_qr(issued["url"]),
+        back=back,
     )
 
 
