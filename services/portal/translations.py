@@ -369,6 +369,10 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The report on {number} was dismissed.",
         "th": "ไม่รับรายการแจ้งชำระของ {number} แล้ว",
     },
+    "staff.invoice_status.draft": {"en": "Draft", "th": "ฉบับร่าง"},
+    "staff.invoice_status.sent": {"en": "Unpaid", "th": "ยังไม่ชำระ"},
+    "staff.invoice_status.partial": {"en": "Partial", "th": "ชำระบางส่วน"},
+    "staff.invoice_status.paid": {"en": "Paid", "th": "ชำระแล้ว"},
     "staff.payments.invoice_page": {"en": "This invoice", "th": "ดูใบแจ้งหนี้นี้"},
     "staff.inbox.title": {"en": "Inbox", "th": "กล่องข้อความ"},
     "staff.inbox.unread_count": {"en": "{count} unread", "th": "ยังไม่อ่าน {count}"},
@@ -440,6 +444,12 @@ def return_kind_label(kind: str, lang: str) -> str:
 
 def invoice_status_label(status: str, lang: str) -> str:
     return labels.label(labels.INVOICE_STATUSES, status, lang)
+
+
+def billing_status_label(status: str, lang: str) -> str:
+    """An invoice's status as billing stores it (a sent invoice is Unpaid to staff and customers)."""
+    key = f"staff.invoice_status.{status}"
+    return translate(key, lang) if key in MESSAGES else status
 
 
 def receipt_lines(returned: Decimal, retained: Decimal, reason: str, lang: str) -> list[str]:

@@ -7,16 +7,20 @@ branch bkk never sees a cnx report or alert, and no form works without its anti-
 import base64
 import io
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import zxingcpp
 from PIL import Image
+from playwright.async_api import async_playwright, expect
 
 from tests.e2e.test_ive_paid_loop import invoice_page
-from tests.e2e.test_staff_console import console, hidden
+from tests.e2e.test_portal_browser import CHROMIUM_ARGS
+from tests.e2e.test_staff_console import console, hidden, sign_in_path
 from tests.helpers import eventually, slip_screenshot, visible
 from tests.system import Customer, System
 
@@ -358,3 +362,105 @@ async def test_an_invoices_portal_link_opens_only_that_invoice(system: System) -
         opened = await phone.get(system.portal_path(url))
         assert opened.status_code == 200
         assert invoice["number"] in visible(opened.text)
+
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "staff-reported-payment.png"
+SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+async def test_in_chromium_a_clerk_shows_the_invoices_link_records_the_payment_and_reads_the_alert(
+    system: System, screen: str
+) -> None:
+    customer, invoice, portal, _ = await reported(system)
+    number = invoice["number"]
+    await eventually(lambda: open_reports(system, customer.tenant_id, invoice), timeout_s=15)
+    viewport = SCREENS[screen]
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(
+                viewport=viewport, locale="en-US", extra_http_headers={"Accept-Language": "en"}
+            )
+            await context.grant_permissions(
+                ["clipboard-read", "clipboard-write"], origin=system.url("portal")
+            )
+            page = await context.new_page()
+            await page.goto(
+                system.url("portal")
+                + sign_in_path(system, customer.tenant_id, roles=["staff"], branches=["*"])
+            )
+            await page.get_by_role("link", name="Payments").click()
+            report = page.locator(".report").first
+            await expect(report.get_by_role("heading", name=f"Payment reported for {number}")).to_be_visible()
+            await expect(report.get_by_text(f"Slip reference {SLIP_REFERENCE}")).to_be_visible()
+            slip = report.get_by_role("img", name=f"Payment slip for {number}")
+            await expect(slip).to_be_visible()
+            assert await slip.evaluate("image => image.complete && image.naturalWidth > 0")
+            assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            if screen == "phone":
+                await report.screenshot(path=str(SCREENSHOT))
+
+            # The customer at the counter scans the invoice's link.
+            await report.get_by_role("link", name="This invoice").click()
+            await page.get_by_role("button", name="Portal link to this invoice").click()
+            qr = page.get_by_role("img", name="QR code of the customer's portal link")
+            await expect(qr).to_be_visible()
+            url = link_qr(await page.content())
+            await expect(page.get_by_label("Link")).to_have_value(url)
+            await page.get_by_role("button", name="Copy").click()
+            await expect(page.get_by_role("button", name="Copied")).to_be_visible()
+            assert await page.evaluate("navigator.clipboard.readText()") == url
+            assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            await page.get_by_role("link", name="Back").click()
+
+            await page.get_by_text("Record payment").click()
+            await expect(page.get_by_label("Amount (฿)")).to_have_value("107000.00")
+            await page.get_by_role("button", name="Save payment").click()
+            await expect(page.get_by_text("Payment recorded: RC-")).to_be_visible()
+            await expect(page.locator(".report")).to_have_count(0)
+
+            inbox = page.get_by_role("link", name="Inbox")
+            await expect(inbox).to_contain_text("1")
+            await inbox.click()
+            alert = page.locator(".alert", has_text=f"Customer reported payment for {number}")
+            await expect(alert.get_by_text("Unread")).to_be_visible()
+            await alert.get_by_role("button", name="Mark as read").click()
+            await expect(alert.get_by_text("Unread")).to_have_count(0)
+            await expect(page.locator(".tabs .count")).to_have_count(0)
+        finally:
+            await browser.close()
+    await invoice_page(portal, invoice, f"Invoice {number} Paid")
+
+
+async def test_payments_inbox_and_the_link_speak_thai(system: System) -> None:
+    customer, invoice, _, _ = await reported(system)
+    thai = await console(system, customer.tenant_id, lang="th")
+    page = visible(await payments_page(thai, f"แจ้งชำระ {invoice['number']}"))
+    for text in ("ลูกค้าแจ้งชำระเงิน", "แจ้งยอด ฿107,000.00", "บันทึกการชำระเงิน", "ไม่รับรายการ", "ยังไม่ชำระ"):
+        assert text in page
+    assert f"เลขอ้างอิงสลิป {SLIP_REFERENCE}" in page
+    assert str(datetime.now(UTC).year + 543) in page  # Buddhist Era
+
+    async def inbox() -> str:
+        text = visible((await thai.get("/staff/inbox")).text)
+        assert "ยังไม่อ่าน" in text
+        return text
+
+    assert "ทำเครื่องหมายว่าอ่านแล้ว" in await eventually(inbox, timeout_s=15)
+    raw = (await thai.get(f"/staff/payments?invoice_id={invoice['id']}")).text
+    action = form_of(raw, "/staff/portal-links")
+    shown = await thai.post(
+        "/staff/portal-links",
+        data={
+            "csrf": hidden(action, "csrf"),
+            "form_key": hidden(action, "form_key"),
+            "customer_id": hidden(action, "customer_id"),
+            "invoice_id": invoice["id"],
+            "back": "https://elsewhere.example/staff",
+        },
+    )
+    text = visible(shown.text)
+    assert "ให้ลูกค้าสแกนด้วยกล้องโทรศัพท์" in text
+    assert "คัดลอก" in text
+    assert '<a href="/staff">กลับ</a>' in shown.text  # no `back`: the console's home

@@ -189,7 +189,7 @@ def render_console(
         "stage": partial(tr.stage_label, lang=lang),
         "kind": partial(tr.document_kind_label, lang=lang),
         "return_kind": partial(tr.return_kind_label, lang=lang),
-        "invoice_status": partial(tr.invoice_status_label, lang=lang),
+        "invoice_status": partial(tr.billing_status_label, lang=lang),
         "staff": session.principal if session else None,
         "is_manager": session.is_manager if session else False,
         "csrf": console.csrf(session) if session else "",

@@ -10,7 +10,7 @@ from PIL import Image
 
 from services.portal.domain.staff import PAYMENT_METHODS, PaymentForm, alert_target, safe_back
 from services.portal.entrypoints.staff_pages import console_qr
-from services.portal.translations import CONSOLE_MESSAGES
+from services.portal.translations import CONSOLE_MESSAGES, billing_status_label
 
 REPORT = "9b0c7f5e-51f6-4d5e-9f0e-3f4b8f3a2c11"
 DEPOSIT = "1f7f5a8e-1111-4a5e-9f0e-3f4b8f3a2c11"
@@ -92,3 +92,14 @@ def test_every_console_label_is_in_thai_and_english() -> None:
     for key, text in CONSOLE_MESSAGES.items():
         assert text.get("en"), key
         assert text.get("th"), key
+
+
+def test_an_invoices_stored_status_reads_as_the_customer_reads_it() -> None:
+    assert [billing_status_label(s, "en") for s in ("draft", "sent", "partial", "paid")] == [
+        "Draft",
+        "Unpaid",
+        "Partial",
+        "Paid",
+    ]
+    assert billing_status_label("sent", "th") == "ยังไม่ชำระ"
+    assert billing_status_label("odd", "en") == "odd"
