@@ -464,3 +464,20 @@ async def test_payments_inbox_and_the_link_speak_thai(system: System) -> None:
     assert "ให้ลูกค้าสแกนด้วยกล้องโทรศัพท์" in text
     assert "คัดลอก" in text
     assert '<a href="/staff">กลับ</a>' in shown.text  # no `back`: the console's home
+
+
+async def test_a_slip_already_sent_for_another_invoice_is_flagged_a_possible_duplicate(
+    system: System,
+) -> None:
+    tenant_id = await system.new_tenant()
+    _, first, _, _ = await reported(system, tenant_id)
+    await eventually(lambda: open_reports(system, tenant_id, first), timeout_s=15)
+    _, second, _, _ = await reported(system, tenant_id, name="Another Customer")
+    clerk = await console(system, tenant_id)
+    page = await payments_page(clerk, f"Payment reported for {second['number']}")
+    [report] = await eventually(lambda: open_reports(system, tenant_id, second), timeout_s=15)
+    assert report["possible_duplicate_slip"] is True
+    flagged = visible(report_section(page, report["id"]))
+    assert f"Possible duplicate slip: the same slip was sent for {first['number']}." in flagged
+    [earlier] = await open_reports(system, tenant_id, first)
+    assert "Possible duplicate slip" not in visible(report_section(page, earlier["id"]))
