@@ -78,6 +78,10 @@ async def billing_invoice(system: System, tenant_id: str, invoice: dict[str, Any
     return dict(response.json())
 
 
+async def alerts(system: System, tenant_id: str) -> list[dict[str, Any]]:
+    return list((await system.get("notifications", "/v1/inbox", tenant_id)).json()["items"])
+
+
 def report_section(page: str, report_id: str) -> str:
     start = page.index(f'id="report-{report_id}"')
     return page[start : page.index("</li>", start)]
@@ -158,6 +162,20 @@ async def test_a_refused_payment_or_a_dismissal_without_a_reason_shows_the_error
     assert amount_at < error_at < refused.index('name="method"')
     assert 'value="ten baht"' in refused  # as typed
     assert 'value="KEEP-ME"' in refused
+    above = await clerk.post(
+        f"/staff/payments/{report['id']}/payment",
+        data={
+            "csrf": hidden(record, "csrf"),
+            "form_key": "k-above",
+            "invoice_id": invoice["id"],
+            "amount": "200,000",
+            "method": "cash",
+        },
+    )
+    assert above.status_code == 422
+    refused = report_section(above.text, report["id"])
+    assert f'id="amount-{report["id"]}-error"' in refused
+    assert 'value="200,000"' in refused
 
     dismiss = form_of(section, f"/staff/payments/{report['id']}/dismiss")
     no_reason = await clerk.post(
@@ -268,10 +286,7 @@ async def test_every_form_without_its_csrf_token_is_refused_and_writes_nothing(s
     await payments_page(clerk, f"Payment reported for {invoice['number']}")
     [report] = await open_reports(system, customer.tenant_id, invoice)
 
-    async def alerted() -> list[dict[str, Any]]:
-        return list((await system.get("notifications", "/v1/inbox", customer.tenant_id)).json()["items"])
-
-    [alert] = await eventually(alerted, timeout_s=15)
+    [alert] = await eventually(lambda: alerts(system, customer.tenant_id), timeout_s=15)
     posts = {
         f"/staff/payments/{report['id']}/payment": {
             "form_key": "k-1",
@@ -289,7 +304,7 @@ async def test_every_form_without_its_csrf_token_is_refused_and_writes_nothing(s
             assert "Nothing was saved" in visible(refused.text)
     assert len(await open_reports(system, customer.tenant_id, invoice)) == 1
     assert (await billing_invoice(system, customer.tenant_id, invoice))["payments"] == []
-    assert [a["read"] for a in await alerted()] == [False]
+    assert [a["read"] for a in await alerts(system, customer.tenant_id)] == [False]
     links = await system.get(
         "portal", "/v1/portal-links", customer.tenant_id, customer_id=customer.customer_id
     )
@@ -375,6 +390,7 @@ async def test_in_chromium_a_clerk_shows_the_invoices_link_records_the_payment_a
     customer, invoice, portal, _ = await reported(system)
     number = invoice["number"]
     await eventually(lambda: open_reports(system, customer.tenant_id, invoice), timeout_s=15)
+    await eventually(lambda: alerts(system, customer.tenant_id), timeout_s=15)  # the Inbox tab's count
     viewport = SCREENS[screen]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -444,10 +460,12 @@ async def test_payments_inbox_and_the_link_speak_thai(system: System) -> None:
 
     async def inbox() -> str:
         text = visible((await thai.get("/staff/inbox")).text)
-        assert "ยังไม่อ่าน" in text
+        assert f"Customer reported payment for {invoice['number']}" in text
         return text
 
-    assert "ทำเครื่องหมายว่าอ่านแล้ว" in await eventually(inbox, timeout_s=15)
+    alerted = await eventually(inbox, timeout_s=15)
+    assert "ยังไม่อ่าน 1" in alerted
+    assert "ทำเครื่องหมายว่าอ่านแล้ว" in alerted
     raw = (await thai.get(f"/staff/payments?invoice_id={invoice['id']}")).text
     action = form_of(raw, "/staff/portal-links")
     shown = await thai.post(

@@ -253,10 +253,12 @@ async def deposit_page(deposit_id: str, request: Request, session: SignedInStaff
     )
 
 
-def _refusal_context(refusal: ApiRefusal) -> dict[str, Any]:
-    """A 422 goes beside the field it names; anything else (409, 403) is the page's message."""
-    if refusal.status_code == 422 and refusal.field:
-        return {"errors": {refusal.field.split(".")[0]: refusal.message}}
+def _refusal_context(refusal: ApiRefusal, shown: frozenset[str] | None = None) -> dict[str, Any]:
+    """A 422 goes beside the field it names (when the form has it: `shown`); anything else (409,
+    403, a field the form does not show) is the page's message."""
+    field = refusal.field.split(".")[0] if refusal.field else None
+    if refusal.status_code == 422 and field and (shown is None or field in shown):
+        return {"errors": {field: refusal.message}}
     return {"refusal": refusal.message or refusal.code}
 
 
@@ -457,6 +459,7 @@ async def document_page(document_id: str, request: Request, session: SignedInSta
 # Reported payments ------------------------------------------------------------------------------
 
 REPORTS_SHOWN = 50
+_PAYMENT_FIELDS = frozenset({"amount", "method", "reference", "report_id"})
 
 
 async def _invoices_of(calls: StaffCalls, reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -554,7 +557,7 @@ async def record_payment(report_id: str, request: Request, session: SignedInStaf
             invoice_id, payment_form.request_body(str(the_report)), key=key
         )
     except ApiRefusal as refusal:
-        context = _refusal_context(refusal)
+        context = _refusal_context(refusal, _PAYMENT_FIELDS)
         return await _payments_page(
             request,
             session,
@@ -581,7 +584,7 @@ async def dismiss_report(report_id: str, request: Request, session: SignedInStaf
     try:
         dismissed = await calls_for(request, session).dismiss_report(the_report, reason, key=key)
     except ApiRefusal as refusal:
-        context = _refusal_context(refusal)
+        context = _refusal_context(refusal, frozenset({"reason"}))
         return await _payments_page(
             request,
             session,
