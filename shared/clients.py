@@ -25,19 +25,6 @@ class LinkNotYetPossible(Exception):
     the same link can be asked for again later."""
 
 
-def _service_headers(auth: AuthSettings, service: str, tenant_id: str) -> dict[str, str]:
-    # Tokens are dated by the wall clock, never a service's business clock (which dev and tests may
-    # move), so the receiving service always accepts them.
-    token = service_token(
-        auth.jwt_secret.get_secret_value(),
-        service=service,
-        tenant_id=tenant_id,
-        now=datetime.now(UTC),
-        issuer=auth.jwt_issuer,
-    )
-    return {"Authorization": f"Bearer {token}"}
-
-
 # What a page image's answer carries for the browser's cache, passed on as documents sent it.
 CACHE_HEADERS = ("etag", "cache-control", "last-modified", "expires")
 
@@ -71,7 +58,9 @@ class DocumentStream:
         await self._response.aclose()
 
 
-class DocumentsClient:
+class _ServiceClient:
+    """A client of another Mudjam service, calling it with a service token of the tenant."""
+
     def __init__(
         self,
         base_url: str,
@@ -88,8 +77,19 @@ class DocumentsClient:
         await self._http.aclose()
 
     def _headers(self, tenant_id: str) -> dict[str, str]:
-        return _service_headers(self._auth, self._service, tenant_id)
+        # Tokens are dated by the wall clock, never a service's business clock (which dev and tests
+        # may move), so the receiving service always accepts them.
+        token = service_token(
+            self._auth.jwt_secret.get_secret_value(),
+            service=self._service,
+            tenant_id=tenant_id,
+            now=datetime.now(UTC),
+            issuer=self._auth.jwt_issuer,
+        )
+        return {"Authorization": f"Bearer {token}"}
 
+
+class DocumentsClient(_ServiceClient):
     async def pdf(
         self,
         *,
@@ -195,23 +195,8 @@ class DocumentsClient:
 _NOT_YET_KNOWN_FIELDS = frozenset({"customer_id", "invoice_id"})
 
 
-class PortalLinksClient:
+class PortalLinksClient(_ServiceClient):
     """Issues portal links on behalf of a Mudjam service (notifications' invoice emails)."""
-
-    def __init__(
-        self,
-        base_url: str,
-        auth: AuthSettings,
-        *,
-        service: str,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout_s: float = 30,
-    ) -> None:
-        self._auth, self._service = auth, service
-        self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout_s)
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     async def invoice_link(
         self,
@@ -232,7 +217,7 @@ class PortalLinksClient:
             "/v1/portal-links",
             json=body,
             headers={
-                **_service_headers(self._auth, self._service, tenant_id),
+                **self._headers(tenant_id),
                 "Idempotency-Key": idempotency_key,
             },
         )
