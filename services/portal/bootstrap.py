@@ -13,7 +13,7 @@ from services.portal.adapters.live import LiveUpdates
 from services.portal.adapters.staff_api import StaffApi
 from services.portal.adapters.tables import kernel
 from services.portal.adapters.uow import PortalUnitOfWork
-from services.portal.entrypoints import events, http, staff_web, web
+from services.portal.entrypoints import events, http, staff_damage, staff_web, web
 from services.portal.entrypoints.pages import FONTS_DIR, STATIC_DIR, Portal, RedactLinkTokens
 from services.portal.entrypoints.staff_pages import Console
 from services.portal.settings import Settings
@@ -78,6 +78,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     web.install(app)
     app.state.console = Console.build(settings, staff_api)
     app.include_router(staff_web.router)
+    app.include_router(staff_damage.router)
     staff_web.install(app)
     app.mount("/static/fonts", StaticFiles(directory=FONTS_DIR), name="fonts")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -250,3 +250,45 @@ class StaffCalls:
         return await self._json(
             "POST", f"{self._portal}/v1/portal-links", json=body, headers={"Idempotency-Key": key}
         )
+
+    # Damage beyond the deposit (billing, notifications) -----------------------------------------
+
+    async def invoices(self, params: dict[str, str | int]) -> dict[str, Any]:
+        return await self._json("GET", f"{self._billing}/v1/invoices", params=params)
+
+    async def draft_invoice(self, body: dict[str, Any], *, key: str) -> dict[str, Any]:
+        return await self._json(
+            "POST", f"{self._billing}/v1/invoices", json=body, headers={"Idempotency-Key": key}
+        )
+
+    async def edit_lines(self, invoice_id: UUID, lines: list[dict[str, str]], *, key: str) -> dict[str, Any]:
+        return await self._json(
+            "PUT",
+            f"{self._billing}/v1/invoices/{invoice_id}/lines",
+            json={"lines": lines},
+            headers={"Idempotency-Key": key},
+        )
+
+    async def send_invoice(self, invoice_id: UUID, *, key: str) -> dict[str, Any]:
+        return await self._json(
+            "POST", f"{self._billing}/v1/invoices/{invoice_id}/send", headers={"Idempotency-Key": key}
+        )
+
+    async def retentions(self, params: dict[str, str | int]) -> dict[str, Any]:
+        return await self._json("GET", f"{self._billing}/v1/retentions", params=params)
+
+    async def issue_tax_invoice(
+        self, invoice_ids: list[str], deposit_return_numbers: list[str], *, key: str
+    ) -> dict[str, Any]:
+        return await self._json(
+            "POST",
+            f"{self._billing}/v1/tax-invoices",
+            json={"invoice_ids": invoice_ids, "deposit_return_numbers": deposit_return_numbers},
+            headers={"Idempotency-Key": key},
+        )
+
+    async def tax_invoice(self, tax_invoice_id: UUID) -> dict[str, Any]:
+        return await self._json("GET", f"{self._billing}/v1/tax-invoices/{tax_invoice_id}")
+
+    async def notices(self, params: dict[str, str | int]) -> dict[str, Any]:
+        return await self._json("GET", f"{self._notifications}/v1/notices", params=params)

@@ -301,3 +301,162 @@ def alert_target(alert: dict[str, Any]) -> str | None:
 def safe_back(path: str) -> str:
     """A page of the console to return to (never another site)."""
     return path if path.startswith("/staff") and not path.startswith("//") and "\\" not in path else "/staff"
+
+
+# Damage beyond the deposit (part 3) --------------------------------------------------------------
+
+DAMAGE_ROWS = 3  # blank rows a fresh damage invoice form offers
+MAX_DAMAGE_ROWS = 10
+_LINE_FIELDS = ("description", "quantity", "unit", "rate")
+_LINE_ERROR = re.compile(r"^lines\.(\d+)\.(\w+)$")
+
+
+def retaining_return(deposit: dict[str, Any]) -> dict[str, Any] | None:
+    """The standing return that kept money (a forfeit or a partial return) on a deposit of a job:
+    where damage beyond the deposit starts; None when nothing was retained or there is no job."""
+    standing = live_return(deposit)
+    if not standing or not deposit.get("job_id"):
+        return None
+    retained = parse_amount(str(standing.get("retained_amount") or "0")) or ZERO
+    return standing if retained > 0 else None
+
+
+@dataclass(frozen=True)
+class DamageLine:
+    description: str = ""
+    quantity: str = "1"
+    unit: str = ""
+    rate: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not (self.description or self.rate or self.unit)
+
+
+@dataclass(frozen=True)
+class DamageForm:
+    """The damage invoice's lines as typed; blank rows are offered, never sent."""
+
+    lines: tuple[DamageLine, ...]
+
+    @classmethod
+    def blank_rows(cls, count: int = DAMAGE_ROWS) -> "DamageForm":
+        return cls(tuple(DamageLine() for _ in range(count)))
+
+    @classmethod
+    def of_invoice(cls, invoice: dict[str, Any]) -> "DamageForm":
+        """A draft's lines to edit, with one blank row to add another."""
+        lines = tuple(
+            DamageLine(
+                description=line["description"],
+                quantity=_plain(line["quantity"]),
+                unit=line.get("unit") or "",
+                rate=str(line["rate"]),
+            )
+            for line in invoice.get("lines", [])
+        )
+        return cls((*lines, DamageLine()))
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> "DamageForm":
+        rows = parse_amount(form_text(fields.get("rows"))) or Decimal(DAMAGE_ROWS)
+        count = max(1, min(int(rows), MAX_DAMAGE_ROWS))
+        return cls(
+            tuple(
+                DamageLine(**{name: form_text(fields.get(f"line-{i}-{name}")) for name in _LINE_FIELDS})
+                for i in range(count)
+            )
+        )
+
+    def with_row(self) -> "DamageForm":
+        if len(self.lines) >= MAX_DAMAGE_ROWS:
+            return self
+        return DamageForm((*self.lines, DamageLine()))
+
+    def sent_rows(self) -> list[int]:
+        """The rows sent to billing, in order: every row with anything typed in it; when every row
+        is blank the first is sent, so billing's refusal names its description."""
+        rows = [i for i, line in enumerate(self.lines) if not line.blank]
+        return rows or [0]
+
+    def request_lines(self) -> list[dict[str, str]]:
+        """Billing's lines; a quantity or rate that is not a number goes as typed, so billing's 422
+        names the field."""
+        body = []
+        for i in self.sent_rows():
+            line = self.lines[i]
+            quantity = parse_amount(line.quantity or "1")
+            rate = parse_amount(line.rate)
+            body.append(
+                {
+                    "description": line.description,
+                    "quantity": str(quantity) if quantity is not None else line.quantity,
+                    "unit": line.unit,
+                    "rate": str(rate) if rate is not None else line.rate,
+                }
+            )
+        return body
+
+    def error_key(self, field: str | None) -> str | None:
+        """The form field a billing refusal names: `lines.1.description` of the lines sent is the
+        description of the row it came from (`line-2-description` when row 1 was blank)."""
+        found = _LINE_ERROR.match(field or "")
+        rows = self.sent_rows()
+        if not found or int(found.group(1)) >= len(rows) or found.group(2) not in _LINE_FIELDS:
+            return None
+        return f"line-{rows[int(found.group(1))]}-{found.group(2)}"
+
+
+def _plain(value: object) -> str:
+    text = str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def damage_invoice_of(invoices: list[dict[str, Any]], deposit_id: str) -> dict[str, Any] | None:
+    """The deposit's damage invoice (the latest that names it, void ones aside)."""
+    found = [
+        i
+        for i in invoices
+        if i.get("kind") == "damage"
+        and str(i.get("related_deposit_id")) == deposit_id
+        and i.get("status") != "void"
+    ]
+    return max(found, key=lambda i: str(i.get("created_at", ""))) if found else None
+
+
+def damage_step(invoice: dict[str, Any] | None, tax_invoice: dict[str, Any] | None) -> int:
+    """Where the flow stands, from what the APIs hold: 1 the damage invoice (none, or a draft),
+    2 its tax invoice, 3 the email to the customer."""
+    if tax_invoice is not None:
+        return 3
+    if invoice is None or not invoice.get("number"):
+        return 1
+    return 2
+
+
+NOTICE_STATES = {
+    "waiting_for_document": "queued",
+    "pending": "queued",
+    "sent": "sent",
+    "failed": "failed",
+    "skipped": "failed",
+    "cancelled": "failed",
+}
+
+
+def damage_notice(notices: list[dict[str, Any]], tax_invoice_number: str) -> dict[str, Any] | None:
+    """The customer's one email of the damage charges: the notice that attaches this tax invoice."""
+    for notice in notices:
+        if notice.get("kind") != "damage_charges":
+            continue
+        numbers = {d.get("number") for d in notice.get("documents", [])} | {notice.get("receipt_number")}
+        if tax_invoice_number in numbers:
+            return notice
+    return None
+
+
+def notice_state(notice: dict[str, Any] | None) -> str:
+    """queued (not out yet, or no notice yet), sent or failed (given up, or nobody to send it to)."""
+    if notice is None:
+        return "queued"
+    return NOTICE_STATES.get(str(notice.get("status")), "queued")

@@ -122,10 +122,12 @@ async def count_unread(request: Request, session: StaffSession) -> None:
     request.state.unread = inbox.get("unread")
 
 
-async def read_form(request: Request, session: StaffSession, *, max_files: int = 0) -> FormData:
+async def read_form(
+    request: Request, session: StaffSession, *, max_files: int = 0, max_fields: int = 20
+) -> FormData:
     """The posted form, once its anti-forgery token is this session's; FormRefused otherwise."""
     try:
-        form = await request.form(max_files=max_files, max_fields=20)
+        form = await request.form(max_files=max_files, max_fields=max_fields)
     except StarletteHTTPException:  # not a form a console page sends
         raise FormRefused from None
     if not csrf_matches(console_of(request).csrf(session), form.get("csrf")):

@@ -224,6 +224,7 @@ async def _deposit_page(
         standing_return=console.live_return(deposit),
         can_return=console.can_return(deposit),
         can_collect=console.can_collect(deposit),
+        can_charge_damage=console.retaining_return(deposit) is not None,
         return_form=form,
         preview_lines=receipt_lines(preview.returned, preview.retained, preview.reason, language(request))
         if preview
