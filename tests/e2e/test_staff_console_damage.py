@@ -1,0 +1,229 @@
+"""The staff console, part 3 (issue 8), over HTTP against the real services: from a forfeited
+฿50,000 deposit on a closed job the clerk charges the damage beyond it in one guided flow — the
+damage invoice of ฿35,000 sent, one tax invoice covering the ฿50,000 retained and the damage
+invoice, and the customer's one email with the three PDFs — each step's page showing what was
+issued; a line without a description is refused beside it with nothing drafted, and a double
+submit issues one invoice."""
+
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.test_billing import BUYER, _deposit_on_job, job_published
+from tests.e2e.test_staff_console import console, held, hidden
+from tests.helpers import eventually, visible
+from tests.system import Customer, System
+
+pytestmark = pytest.mark.e2e
+
+
+async def forfeited(system: System) -> tuple[Customer, dict[str, Any], dict[str, Any]]:
+    """A ฿50,000 deposit forfeited on a closed job: the deposit and its forfeit (DEPRR)."""
+    tenant_id = await system.new_tenant()
+    customer = await system.new_customer(tenant_id, name="บริษัท ก่อสร้างดี จำกัด", language="en", **BUYER)
+    job_id = await job_published(system, customer, stage="closed")
+    deposit = await _deposit_on_job(system, customer, job_id, "50000")
+    await system.job_known_to_deposits(tenant_id, job_id, "closed")
+    forfeit = await system.return_deposit(
+        customer, deposit, {"kind": "forfeit", "note": "Hydraulic arm cracked"}
+    )
+    return customer, deposit, forfeit
+
+
+async def damage_invoices(system: System, customer: Customer) -> list[dict[str, Any]]:
+    response = await system.get(
+        "billing", "/v1/invoices", customer.tenant_id, customer_id=customer.customer_id
+    )
+    assert response.status_code == 200, response.text
+    return [i for i in response.json()["items"] if i["kind"] == "damage"]
+
+
+async def flow_page(clerk: httpx.AsyncClient, deposit: dict[str, Any]) -> str:
+    response = await clerk.get(f"/staff/deposits/{deposit['id']}/damage")
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def line_form(page: str, **fields: str) -> dict[str, str]:
+    return {"csrf": hidden(page, "csrf"), "form_key": hidden(page, "form_key"), "rows": "3", **fields}
+
+
+async def test_a_clerk_charges_damage_beyond_a_forfeit_in_three_steps_and_the_customer_gets_one_email(
+    system: System,
+) -> None:
+    customer, deposit, forfeit = await forfeited(system)
+    clerk = await console(system, customer.tenant_id)
+
+    deposit_page = (await clerk.get(f"/staff/deposits/{deposit['id']}")).text
+    assert "Charge damage beyond the deposit" in visible(deposit_page)
+    assert f"/staff/deposits/{deposit['id']}/damage" in deposit_page
+    step1 = await flow_page(clerk, deposit)
+    assert 'aria-current="step">1. Damage invoice' in step1
+    assert "The deposit kept ฿50,000.00" in visible(step1)
+    assert forfeit["receipt_number"] in visible(step1)
+
+    # Save drafts; the reload resumes on step 1 with the draft's line to edit.
+    saved = await clerk.post(
+        f"/staff/deposits/{deposit['id']}/damage/invoice",
+        data=line_form(
+            step1,
+            action="save",
+            **{
+                "line-0-description": "Hydraulic arm repair beyond the deposit",
+                "line-0-quantity": "1",
+                "line-0-unit": "job",
+                "line-0-rate": "35,000",
+            },
+        ),
+    )
+    assert saved.status_code == 200, saved.text
+    assert "Draft saved" in visible(saved.text)
+    assert 'value="Hydraulic arm repair beyond the deposit"' in saved.text
+    [draft] = await damage_invoices(system, customer)
+    assert (draft["status"], draft["number"], draft["subtotal"]) == ("draft", None, "35000.00")
+
+    # Send (from the reloaded page) gives the INV number; the step moves to the tax invoice.
+    sent = await clerk.post(
+        f"/staff/deposits/{deposit['id']}/damage/invoice",
+        data=line_form(
+            saved.text,
+            action="send",
+            rows="2",
+            **{
+                "line-0-description": "Hydraulic arm repair beyond the deposit",
+                "line-0-quantity": "1",
+                "line-0-unit": "job",
+                "line-0-rate": "35000.00",
+            },
+        ),
+    )
+    assert sent.status_code == 200, sent.text
+    [invoice] = await damage_invoices(system, customer)
+    assert invoice["id"] == draft["id"]
+    assert invoice["number"]
+    assert invoice["total"] == "37450.00"
+    step2 = visible(sent.text)
+    assert f"Damage invoice sent: {invoice['number']}" in step2
+    assert f"Damage invoice {invoice['number']}" in step2
+    assert "Total ฿37,450.00" in step2
+    assert 'aria-current="step">2. Tax invoice' in sent.text
+    reloaded = await flow_page(clerk, deposit)
+    assert 'aria-current="step">2. Tax invoice' in reloaded
+
+    # Step 2: one tax invoice covering the ฿50,000 retained and the damage invoice.
+    issued = await clerk.post(
+        f"/staff/deposits/{deposit['id']}/damage/tax-invoice",
+        data={"csrf": hidden(reloaded, "csrf"), "form_key": hidden(reloaded, "form_key")},
+    )
+    assert issued.status_code == 200, issued.text
+    tis = await system.get("billing", "/v1/retentions", customer.tenant_id, customer_id=customer.customer_id)
+    [retention] = tis.json()["items"]
+    tax_invoice = (
+        await system.get("billing", f"/v1/tax-invoices/{retention['tax_invoice_id']}", customer.tenant_id)
+    ).json()
+    assert [i["number"] for i in tax_invoice["invoices"]] == [invoice["number"]]
+    assert [(r["return_receipt_number"], r["amount"]) for r in tax_invoice["retentions"]] == [
+        (forfeit["receipt_number"], "50000.00")
+    ]
+    # ฿50,000 retained includes VAT of ฿3,271.03; the damage invoice adds ฿35,000 + ฿2,450.
+    assert (tax_invoice["amount_before_vat"], tax_invoice["vat_amount"], tax_invoice["total"]) == (
+        "81728.97",
+        "5721.03",
+        "87450.00",
+    )
+    step3 = visible(issued.text)
+    assert f"Tax invoice issued: {tax_invoice['number']}" in step3
+    for shown in ("฿81,728.97", "฿5,721.03", "฿87,450.00", invoice["number"], forfeit["receipt_number"]):
+        assert shown in step3, shown
+    assert 'aria-current="step">3. Email to the customer' in issued.text
+
+    # Step 3: the one email, with the damage invoice, the tax invoice and the DEPRR attached.
+    async def bundle() -> EmailMessage | None:
+        for message in system.mail.messages:
+            if customer.email in message["To"] and len(list(message.iter_attachments())) == 3:
+                return message
+        return None
+
+    email = await eventually(bundle, timeout_s=30)
+    attached = sorted(part.get_filename() for part in email.iter_attachments())
+    assert attached == sorted(
+        f"{n}.pdf" for n in (invoice["number"], tax_invoice["number"], forfeit["receipt_number"])
+    )
+    assert all(part.get_content_type() == "application/pdf" for part in email.iter_attachments())
+
+    async def shown_sent() -> str | None:
+        page = await flow_page(clerk, deposit)
+        return page if 'data-notice="sent"' in page else None
+
+    final = visible(await eventually(shown_sent, timeout_s=30))
+    assert "Sent" in final
+    assert customer.email in final
+    for number in (invoice["number"], tax_invoice["number"], forfeit["receipt_number"]):
+        assert number in final, number
+    # Nothing was issued twice, and the flow offers nothing more to issue.
+    assert len(await damage_invoices(system, customer)) == 1
+    assert "Issue tax invoice" not in final
+    assert "Send invoice" not in final
+
+
+async def test_a_line_without_a_description_is_refused_beside_it_and_nothing_is_drafted(
+    system: System,
+) -> None:
+    customer, deposit, _ = await forfeited(system)
+    clerk = await console(system, customer.tenant_id)
+    page = await flow_page(clerk, deposit)
+
+    refused = await clerk.post(
+        f"/staff/deposits/{deposit['id']}/damage/invoice",
+        data=line_form(
+            page,
+            action="send",
+            **{
+                "line-0-description": "Bucket teeth",
+                "line-0-rate": "5000",
+                "line-1-description": "",
+                "line-1-quantity": "1",
+                "line-1-rate": "30000",
+            },
+        ),
+    )
+
+    assert refused.status_code == 422
+    assert 'id="line-1-description-error"' in refused.text
+    assert 'id="line-0-description-error"' not in refused.text
+    assert 'value="30000"' in refused.text
+    assert 'value="Bucket teeth"' in refused.text
+    assert await damage_invoices(system, customer) == []
+
+
+async def test_a_double_submit_issues_one_invoice(system: System) -> None:
+    customer, deposit, _ = await forfeited(system)
+    clerk = await console(system, customer.tenant_id)
+    page = await flow_page(clerk, deposit)
+    form = line_form(page, action="send", **{"line-0-description": "Arm repair", "line-0-rate": "35000"})
+
+    first = await clerk.post(f"/staff/deposits/{deposit['id']}/damage/invoice", data=form)
+    second = await clerk.post(f"/staff/deposits/{deposit['id']}/damage/invoice", data=form)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    [invoice] = await damage_invoices(system, customer)
+    assert invoice["number"]
+    assert invoice["status"] == "sent"
+    assert invoice["number"] in visible(second.text)
+
+
+async def test_the_flow_speaks_thai_and_a_deposit_that_kept_nothing_has_none(system: System) -> None:
+    customer, deposit, _ = await forfeited(system)
+    thai = await console(system, customer.tenant_id, lang="th")
+    page = visible((await thai.get(f"/staff/deposits/{deposit['id']}/damage")).text)
+    for text in ("ค่าเสียหายส่วนที่เกินเงินมัดจำ", "1. ใบแจ้งหนี้ค่าเสียหาย", "ส่งใบแจ้งหนี้", "฿50,000.00"):
+        assert text in page, text
+
+    other, kept_nothing = await held(system, customer.tenant_id)
+    clerk = await console(system, other.tenant_id)
+    deposit_page = await clerk.get(f"/staff/deposits/{kept_nothing['id']}")
+    assert "Charge damage beyond the deposit" not in visible(deposit_page.text)
+    sent_back = await clerk.get(f"/staff/deposits/{kept_nothing['id']}/damage")
+    assert str(sent_back.url).endswith(f"/staff/deposits/{kept_nothing['id']}")
