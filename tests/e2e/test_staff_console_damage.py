@@ -5,12 +5,15 @@ invoice, and the customer's one email with the three PDFs — each step's page s
 issued; a line without a description is refused beside it with nothing drafted, and a double
 submit issues one invoice."""
 
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
 
+from shared.contracts.upstream import InspectionCompleted
 from tests.e2e.test_billing import BUYER, _deposit_on_job, job_published
 from tests.e2e.test_staff_console import console, held, hidden
 from tests.helpers import eventually, visible
@@ -46,6 +49,23 @@ async def flow_page(clerk: httpx.AsyncClient, deposit: dict[str, Any]) -> str:
     return response.text
 
 
+async def inspected(system: System, customer: Customer, deposit: dict[str, Any]) -> None:
+    """The job's inspection estimated the damage (internal: staff see it as guidance)."""
+    inspection = InspectionCompleted.model_validate(
+        {
+            "inspection_id": f"INSP-{uuid4().hex[:8]}",
+            "job_id": deposit["job_id"],
+            "inspected_at": datetime.now(UTC).isoformat(),
+            "conditions": [{"item": "Excavator 20 t", "condition": "damaged", "notes": "hydraulic arm"}],
+            "damage_estimates": [{"description": "Hydraulic arm rebuild", "amount": "85000"}],
+        }
+    )
+    async with system.ops() as ops:
+        await ops.publish(
+            inspection, tenant_id=customer.tenant_id, subject=deposit["job_id"], branch_id="bkk"
+        )
+
+
 def line_form(page: str, **fields: str) -> dict[str, str]:
     return {"csrf": hidden(page, "csrf"), "form_key": hidden(page, "form_key"), "rows": "3", **fields}
 
@@ -54,8 +74,14 @@ async def test_a_clerk_charges_damage_beyond_a_forfeit_in_three_steps_and_the_cu
     system: System,
 ) -> None:
     customer, deposit, forfeit = await forfeited(system)
+    await inspected(system, customer, deposit)
     clerk = await console(system, customer.tenant_id)
 
+    async def with_estimates() -> str | None:
+        page = await flow_page(clerk, deposit)
+        return page if "Hydraulic arm rebuild: ฿85,000.00" in visible(page) else None
+
+    await eventually(with_estimates)
     deposit_page = (await clerk.get(f"/staff/deposits/{deposit['id']}")).text
     assert "Charge damage beyond the deposit" in visible(deposit_page)
     assert f"/staff/deposits/{deposit['id']}/damage" in deposit_page
@@ -162,6 +188,8 @@ async def test_a_clerk_charges_damage_beyond_a_forfeit_in_three_steps_and_the_cu
     assert customer.email in final
     for number in (invoice["number"], tax_invoice["number"], forfeit["receipt_number"]):
         assert number in final, number
+    # Each document issued has its View once rendered (they were: the email attaches them).
+    assert final.count("View") == 3, final
     # Nothing was issued twice, and the flow offers nothing more to issue.
     assert len(await damage_invoices(system, customer)) == 1
     assert "Issue tax invoice" not in final
