@@ -22,10 +22,12 @@ from tests.system import Customer, System
 pytestmark = pytest.mark.e2e
 
 
-async def forfeited(system: System) -> tuple[Customer, dict[str, Any], dict[str, Any]]:
+async def forfeited(
+    system: System, *, buyer: dict[str, str] = BUYER
+) -> tuple[Customer, dict[str, Any], dict[str, Any]]:
     """A ฿50,000 deposit forfeited on a closed job: the deposit and its forfeit (DEPRR)."""
     tenant_id = await system.new_tenant()
-    customer = await system.new_customer(tenant_id, name="บริษัท ก่อสร้างดี จำกัด", language="en", **BUYER)
+    customer = await system.new_customer(tenant_id, name="บริษัท ก่อสร้างดี จำกัด", language="en", **buyer)
     job_id = await job_published(system, customer, stage="closed")
     deposit = await _deposit_on_job(system, customer, job_id, "50000")
     await system.job_known_to_deposits(tenant_id, job_id, "closed")
@@ -64,6 +66,18 @@ async def inspected(system: System, customer: Customer, deposit: dict[str, Any])
         await ops.publish(
             inspection, tenant_id=customer.tenant_id, subject=deposit["job_id"], branch_id="bkk"
         )
+
+
+async def retention_known(system: System, customer: Customer) -> None:
+    """Billing has heard of the forfeit (deposits' event): a tax invoice can cover it."""
+
+    async def known() -> bool:
+        found = await system.get(
+            "billing", "/v1/retentions", customer.tenant_id, customer_id=customer.customer_id
+        )
+        return bool(found.json()["items"])
+
+    await eventually(known)
 
 
 def line_form(page: str, **fields: str) -> dict[str, str]:
@@ -135,6 +149,7 @@ async def test_a_clerk_charges_damage_beyond_a_forfeit_in_three_steps_and_the_cu
     assert f"Damage invoice {invoice['number']}" in step2
     assert "Total ฿37,450.00" in step2
     assert 'aria-current="step">2. Tax invoice' in sent.text
+    await retention_known(system, customer)
     reloaded = await flow_page(clerk, deposit)
     assert 'aria-current="step">2. Tax invoice' in reloaded
 
@@ -240,6 +255,33 @@ async def test_a_double_submit_issues_one_invoice(system: System) -> None:
     assert invoice["number"]
     assert invoice["status"] == "sent"
     assert invoice["number"] in visible(second.text)
+
+
+async def test_a_tax_invoice_billing_refuses_is_the_step_s_message_and_nothing_is_issued(
+    system: System,
+) -> None:
+    customer, deposit, _ = await forfeited(system, buyer={})  # no tax id: no tax invoice
+    clerk = await console(system, customer.tenant_id)
+    page = await flow_page(clerk, deposit)
+    await clerk.post(
+        f"/staff/deposits/{deposit['id']}/damage/invoice",
+        data=line_form(page, action="send", **{"line-0-description": "Arm repair", "line-0-rate": "35000"}),
+    )
+    await retention_known(system, customer)
+    step2 = await flow_page(clerk, deposit)
+
+    refused = await clerk.post(
+        f"/staff/deposits/{deposit['id']}/damage/tax-invoice",
+        data={"csrf": hidden(step2, "csrf"), "form_key": hidden(step2, "form_key")},
+    )
+
+    assert refused.status_code == 422
+    assert "buyer.tax_id" in visible(refused.text)
+    assert 'aria-current="step">2. Tax invoice' in refused.text
+    retentions = await system.get(
+        "billing", "/v1/retentions", customer.tenant_id, customer_id=customer.customer_id
+    )
+    assert [r["tax_invoice_id"] for r in retentions.json()["items"]] == [None]
 
 
 async def test_the_flow_speaks_thai_and_a_deposit_that_kept_nothing_has_none(system: System) -> None:
