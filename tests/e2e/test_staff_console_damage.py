@@ -5,6 +5,7 @@ invoice, and the customer's one email with the three PDFs — each step's page s
 issued; a line without a description is refused beside it with nothing drafted, and a double
 submit issues one invoice."""
 
+import asyncio
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
@@ -255,6 +256,21 @@ async def test_a_double_submit_issues_one_invoice(system: System) -> None:
     assert invoice["number"]
     assert invoice["status"] == "sent"
     assert invoice["number"] in visible(second.text)
+
+
+async def test_two_submits_at_once_issue_one_invoice(system: System) -> None:
+    customer, deposit, _ = await forfeited(system)
+    clerk = await console(system, customer.tenant_id)
+    page = await flow_page(clerk, deposit)
+    form = line_form(page, action="send", **{"line-0-description": "Arm repair", "line-0-rate": "35000"})
+
+    answers = await asyncio.gather(
+        *(clerk.post(f"/staff/deposits/{deposit['id']}/damage/invoice", data=form) for _ in range(2))
+    )
+
+    assert [a.status_code for a in answers] == [200, 200]
+    [invoice] = await damage_invoices(system, customer)
+    assert invoice["status"] == "sent"
 
 
 async def test_a_tax_invoice_billing_refuses_is_the_step_s_message_and_nothing_is_issued(
