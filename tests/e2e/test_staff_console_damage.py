@@ -3,7 +3,8 @@
 damage invoice of ฿35,000 sent, one tax invoice covering the ฿50,000 retained and the damage
 invoice, and the customer's one email with the three PDFs — each step's page showing what was
 issued; a line without a description is refused beside it with nothing drafted, and a double
-submit issues one invoice."""
+submit issues one invoice. In Chromium at 390×844 and 1280×800 the flow works with clicks and
+never scrolls sideways."""
 
 import asyncio
 from datetime import UTC, datetime
@@ -13,10 +14,12 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from playwright.async_api import async_playwright, expect
 
 from shared.contracts.upstream import InspectionCompleted
 from tests.e2e.test_billing import BUYER, _deposit_on_job, job_published
-from tests.e2e.test_staff_console import console, held, hidden
+from tests.e2e.test_portal_browser import CHROMIUM_ARGS
+from tests.e2e.test_staff_console import console, held, hidden, sign_in_path
 from tests.helpers import eventually, visible
 from tests.system import Customer, System
 
@@ -313,3 +316,47 @@ async def test_the_flow_speaks_thai_and_a_deposit_that_kept_nothing_has_none(sys
     assert "Charge damage beyond the deposit" not in visible(deposit_page.text)
     sent_back = await clerk.get(f"/staff/deposits/{kept_nothing['id']}/damage")
     assert str(sent_back.url).endswith(f"/staff/deposits/{kept_nothing['id']}")
+
+
+SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+async def test_the_flow_in_chromium_with_clicks_and_no_sideways_scroll(system: System, screen: str) -> None:
+    customer, deposit, _ = await forfeited(system)
+    await retention_known(system, customer)
+    viewport = SCREENS[screen]
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(
+                viewport=viewport, locale="en-US", extra_http_headers={"Accept-Language": "en"}
+            )
+            page = await context.new_page()
+            await page.goto(
+                system.url("portal")
+                + sign_in_path(system, customer.tenant_id, roles=["staff"], branches=["*"])
+            )
+            await page.goto(system.url("portal") + f"/staff/deposits/{deposit['id']}")
+            await page.get_by_role("link", name="Charge damage beyond the deposit").click()
+            await expect(page.get_by_role("heading", name="Damage beyond the deposit")).to_be_visible()
+            await page.locator('input[name="line-0-description"]').fill("Hydraulic arm repair")
+            await page.locator('input[name="line-0-rate"]').fill("35000")
+            await page.get_by_role("button", name="Add line").click()
+            await expect(page.locator('input[name="line-3-description"]')).to_be_visible()
+            await expect(page.locator('input[name="line-0-description"]')).to_have_value(
+                "Hydraulic arm repair"
+            )
+            assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+            await page.get_by_role("button", name="Send invoice").click()
+            await expect(page.get_by_text("Damage invoice sent: INV-")).to_be_visible()
+            await expect(page.get_by_text("Total ฿37,450.00")).to_be_visible()
+            await page.get_by_role("button", name="Issue tax invoice").click()
+            await expect(page.get_by_text("Tax invoice issued: TI-")).to_be_visible()
+            await expect(page.get_by_text("฿87,450.00").first).to_be_visible()
+            assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            await page.reload()
+            await expect(page.locator('[aria-current="step"]')).to_have_text("3. Email to the customer")
+        finally:
+            await browser.close()
