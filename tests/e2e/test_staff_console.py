@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -302,3 +303,20 @@ async def test_the_console_speaks_thai_and_english(system: System) -> None:
     assert str(datetime.now(UTC).year + 543) in thai_page  # Buddhist Era dates
     toggled = await thai.get(f"/lang/en?next=/staff/deposits/{deposit['id']}")
     assert "Return deposit" in visible(toggled.text)
+
+
+async def test_the_console_shows_times_on_the_business_s_clock(system: System) -> None:
+    tenant_id = await system.new_tenant(timezone="Asia/Tokyo")  # UTC+9, two hours ahead of Bangkok
+    customer = await system.new_customer(tenant_id)
+    deposit = await system.held_deposit(customer, Decimal("20000"))
+    requested_at = datetime.fromisoformat(
+        next(e for e in deposit["audit"] if e["action"] == "deposit.requested.v1")["at"]
+    )
+    client = await console(system, tenant_id)
+
+    page = visible((await client.get(f"/staff/deposits/{deposit['id']}")).text)
+
+    tokyo = requested_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    bangkok = requested_at.astimezone(ZoneInfo("Asia/Bangkok"))
+    assert f"{tokyo:%H:%M}" in page
+    assert f"{bangkok:%H:%M}" not in page

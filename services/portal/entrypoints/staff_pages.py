@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import segno
 from fastapi import Depends, Request
@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.portal import translations as tr
 from services.portal.adapters.staff_api import ApiNotFound, ApiRefusal, ApiUnavailable, StaffApi, StaffCalls
 from services.portal.adapters.uow import PortalUnitOfWork
-from services.portal.domain import browser_language, pick_language
+from services.portal.domain import Business, browser_language, pick_language
 from services.portal.domain.staff import (
     SessionLifetime,
     StaffSession,
@@ -40,8 +40,8 @@ from shared.web import Now, engine_of
 log = logging.getLogger(__name__)
 STAFF_COOKIE = "staff_session"
 _MAX_COOKIE_CHARS = 512
-# The console shows the business's dates; the demo and first customers are all in Thailand.
-BUSINESS_ZONE = ZoneInfo("Asia/Bangkok")
+# The business's zone until its settings reach the portal (the operations system's default).
+DEFAULT_ZONE = ZoneInfo(Business.timezone)
 
 
 class FormRefused(Exception):
@@ -100,9 +100,26 @@ async def staff_session(request: Request, now: Now) -> StaffSession:
         session = await staff_use_cases.current_staff_session(
             uow=uow, session_id=session_id, lifetime=console_of(request).lifetime, now=now
         )
+        business = await uow.read_model.business(session.principal.tenant_id)
         await uow.commit()
     request.state.staff_session = session
+    request.state.business_zone = _zone_of(business)
     return session
+
+
+def _zone_of(business: Business | None) -> ZoneInfo:
+    """The business's time zone, which the console's dates and times are in."""
+    if business is None:
+        return DEFAULT_ZONE
+    try:
+        return ZoneInfo(business.timezone)
+    except (ZoneInfoNotFoundError, ValueError):  # a zone the settings named wrongly: dates still show
+        log.warning("business %s has an unknown time zone %r", business.tenant_id, business.timezone)
+        return DEFAULT_ZONE
+
+
+def business_zone(request: Request) -> ZoneInfo:
+    return getattr(request.state, "business_zone", DEFAULT_ZONE)
 
 
 SignedInStaff = Annotated[StaffSession, Depends(staff_session)]
@@ -147,8 +164,8 @@ def language(request: Request) -> str:
     )
 
 
-def business_today(now: datetime) -> date:
-    return now.astimezone(BUSINESS_ZONE).date()
+def business_today(request: Request, now: datetime) -> date:
+    return now.astimezone(business_zone(request)).date()
 
 
 def _money(value: str | Decimal | None) -> str:
@@ -162,11 +179,11 @@ def _date(value: str | date | None, lang: str) -> str:
     return format_date(day, lang, short=True)
 
 
-def _moment(value: str | None, lang: str) -> str:
+def _moment(value: str | None, lang: str, zone: ZoneInfo) -> str:
     """A time as the business's clock shows it: "12 มี.ค. 2569 14:05" in Thai."""
     if not value:
         return ""
-    at = datetime.fromisoformat(value).astimezone(BUSINESS_ZONE)
+    at = datetime.fromisoformat(value).astimezone(zone)
     return f"{format_date(at.date(), lang, short=True)} {at:%H:%M}"
 
 
@@ -185,7 +202,7 @@ def render_console(
         "t": tr.translator(lang),
         "money": _money,
         "date": partial(_date, lang=lang),
-        "moment": partial(_moment, lang=lang),
+        "moment": partial(_moment, lang=lang, zone=business_zone(request)),
         "status": lambda value: label(DEPOSIT_STATUSES, value, lang),
         "method": partial(tr.method_label, lang=lang),
         "stage": partial(tr.stage_label, lang=lang),

@@ -144,7 +144,7 @@ async def deposits(request: Request, session: SignedInStaff, now: Now) -> HTMLRe
     except ApiRefusal as refusal:  # a filter the API cannot take (a malformed id): say which
         filter_error = refusal.message
         found = {"items": [], "total": 0}
-    today = business_today(now)
+    today = business_today(request, now)
     rows = [{"deposit": d, "deadline": console.return_deadline(d, today)} for d in found["items"]]
     return render_console(
         request,
@@ -233,7 +233,7 @@ async def _deposit_page(
         return_kinds=console.RETURN_KINDS,
         refund_methods=console.REFUND_METHODS,
         collection_methods=console.COLLECTION_METHODS,
-        today=business_today(now).isoformat(),
+        today=business_today(request, now).isoformat(),
         form_key=str(uuid4()),
         errors=context.pop("errors", {}),
         **context,
