@@ -268,6 +268,27 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
     "staff.audit.what": {"en": "What", "th": "รายการ"},
     "staff.audit.method": {"en": "Method", "th": "วิธี"},
     "staff.audit.reference": {"en": "Reference", "th": "อ้างอิง"},
+    "staff.audit.action.deposit.requested.v1": {"en": "Deposit requested", "th": "ขอรับเงินมัดจำ"},
+    "staff.audit.action.deposit.collected.v1": {"en": "Deposit collected", "th": "รับเงินมัดจำแล้ว"},
+    "staff.audit.action.deposit.collection_proof_attached": {
+        "en": "Proof of payment attached",
+        "th": "แนบหลักฐานการชำระเงิน",
+    },
+    "staff.audit.action.deposit.returned.v1": {"en": "Deposit returned", "th": "คืนเงินมัดจำแล้ว"},
+    "staff.audit.action.deposit.returned.v1.full": {
+        "en": "Returned in full",
+        "th": "คืนเงินมัดจำเต็มจำนวน",
+    },
+    "staff.audit.action.deposit.returned.v1.partial": {
+        "en": "Partly returned",
+        "th": "คืนเงินมัดจำบางส่วน",
+    },
+    "staff.audit.action.deposit.returned.v1.forfeit": {"en": "Forfeited", "th": "ริบเงินมัดจำ"},
+    "staff.audit.action.deposit.return_voided.v1": {"en": "Return voided", "th": "ยกเลิกการคืนเงินมัดจำ"},
+    "staff.audit.action.deposit.return_overdue.v1": {
+        "en": "Return overdue",
+        "th": "เลยกำหนดคืนเงินมัดจำ",
+    },
     "staff.documents": {"en": "Documents", "th": "เอกสาร"},
     "staff.document.view": {"en": "View", "th": "ดู"},
     "staff.document.download": {"en": "Download", "th": "ดาวน์โหลด"},

@@ -193,7 +193,13 @@ async def test_the_return_panel_returns_15000_of_20000_and_the_customer_sees_the
         assert "View" in visible(page.split("Return saved", 1)[1].split("</p>", 1)[0])
         return page
 
-    await eventually(view_link, timeout_s=90, interval_s=0.5)
+    trail = (await eventually(view_link, timeout_s=90, interval_s=0.5)).split('class="audit"', 1)[1]
+    assert [visible(a) for a in re.findall(r'<td data-action="[^"]+">([^<]*)</td>', trail)] == [
+        "Deposit requested",
+        "Deposit collected",
+        "Partly returned",
+    ]
+    assert ".v1" not in visible(trail)
 
     portal = await system.portal_session(customer)
     home = await shows(portal, "/", "Returned ฿15,000.00", "Retained ฿5,000.00")
@@ -301,6 +307,9 @@ async def test_the_console_speaks_thai_and_english(system: System) -> None:
     assert "คืนเงินมัดจำ" in thai_page
     assert "฿20,000.00" in thai_page
     assert str(datetime.now(UTC).year + 543) in thai_page  # Buddhist Era dates
+    assert "ขอรับเงินมัดจำ" in thai_page  # the audit trail in words
+    assert "รับเงินมัดจำแล้ว" in thai_page
+    assert "deposit.requested.v1" not in thai_page
     toggled = await thai.get(f"/lang/en?next=/staff/deposits/{deposit['id']}")
     assert "Return deposit" in visible(toggled.text)
 

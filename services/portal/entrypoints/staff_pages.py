@@ -32,6 +32,7 @@ from services.portal.domain.staff import (
 from services.portal.entrypoints.pages import LANG_COOKIE, PAGE_HEADERS, TEMPLATES_DIR, current_path
 from services.portal.settings import Settings
 from services.portal.use_cases import staff as staff_use_cases
+from shared.contracts.deposits import DepositReturned
 from shared.labels import DEPOSIT_STATUSES, label
 from shared.money import format_thb
 from shared.thai import format_date
@@ -187,6 +188,16 @@ def _moment(value: str | None, lang: str, zone: ZoneInfo) -> str:
     return f"{format_date(at.date(), lang, short=True)} {at:%H:%M}"
 
 
+def audit_action(action: str, details: dict[str, Any] | None, lang: str) -> str:
+    """An audit row's event as a clerk reads it ("Partly returned", "คืนเงินมัดจำบางส่วน"); a return
+    says its kind; an event the console has no label for shows its type as recorded."""
+    kind = (details or {}).get("kind") if action == DepositReturned.event_type else None
+    for key in (f"staff.audit.action.{action}.{kind}", f"staff.audit.action.{action}"):
+        if key in tr.MESSAGES:
+            return tr.translate(key, lang)
+    return action
+
+
 def render_console(
     request: Request,
     template: str,
@@ -208,6 +219,7 @@ def render_console(
         "stage": partial(tr.stage_label, lang=lang),
         "kind": partial(tr.document_kind_label, lang=lang),
         "return_kind": partial(tr.return_kind_label, lang=lang),
+        "audit_action": partial(audit_action, lang=lang),
         "invoice_status": partial(tr.billing_status_label, lang=lang),
         "staff": session.principal if session else None,
         "is_manager": session.is_manager if session else False,

@@ -17,6 +17,7 @@ from services.portal.domain.staff import (
     return_deadline,
     session_expired,
 )
+from services.portal.entrypoints.staff_pages import audit_action
 from services.portal.translations import receipt_lines
 from shared.auth import InvalidToken, issue_sign_in_token, issue_token, verify_sign_in_token, verify_token
 
@@ -112,3 +113,36 @@ def test_a_sign_in_link_signs_in_but_is_never_a_bearer_token() -> None:
     bearer = issue_token(SECRET, now=NOW, ttl=timedelta(hours=1), **claims)  # type: ignore[arg-type]
     with pytest.raises(InvalidToken):
         verify_sign_in_token(SECRET, bearer, now=NOW)  # a bearer token is not a sign-in link
+
+
+def _deposit_event_types() -> list[str]:
+    """Every fact the deposits service writes to a deposit's audit trail: its published events and
+    its internal facts."""
+    import services.deposits.domain  # noqa: F401  (defines the internal facts)
+    from shared.contracts.catalogue import DEPOSITS
+    from shared.contracts.envelope import InternalFact
+
+    internal = [
+        f.event_type for f in InternalFact.__subclasses__() if f.__module__.startswith("services.deposits")
+    ]
+    return [e.event_type for e in DEPOSITS.events] + internal
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_the_audit_trail_names_every_deposit_event_in_words(lang: str) -> None:
+    types = _deposit_event_types()
+    assert "deposit.collection_proof_attached" in types
+    labels = {t: audit_action(t, {}, lang) for t in types}
+    assert all(label != t for t, label in labels.items()), labels
+    assert len(set(labels.values())) == len(types)  # no two events read alike
+
+
+def test_a_return_in_the_audit_trail_says_its_kind_and_an_unknown_event_shows_its_type() -> None:
+    returned = "deposit.returned.v1"
+    assert audit_action(returned, {"kind": "full"}, "en") == "Returned in full"
+    assert audit_action(returned, {"kind": "partial"}, "en") == "Partly returned"
+    assert audit_action(returned, {"kind": "forfeit"}, "en") == "Forfeited"
+    assert audit_action(returned, {"kind": "partial"}, "th") == "คืนเงินมัดจำบางส่วน"
+    assert audit_action(returned, {"kind": "forfeit"}, "th") == "ริบเงินมัดจำ"
+    assert audit_action("deposit.collected.v1", {"kind": "full"}, "th") == "รับเงินมัดจำแล้ว"
+    assert audit_action("deposit.repainted.v9", None, "en") == "deposit.repainted.v9"
