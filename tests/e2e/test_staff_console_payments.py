@@ -499,3 +499,47 @@ async def test_a_slip_already_sent_for_another_invoice_is_flagged_a_possible_dup
     assert f"Possible duplicate slip: the same slip was sent for {first['number']}." in flagged
     [earlier] = await open_reports(system, tenant_id, first)
     assert "Possible duplicate slip" not in visible(report_section(page, earlier["id"]))
+
+
+async def test_the_26th_open_report_is_on_the_next_page_and_its_form_works_there(system: System) -> None:
+    """Reports come a page of 25 at a time, newest first; the oldest is reached with Next, and a
+    payment recorded on page 2 (or refused there) stays on page 2."""
+    tenant_id = await system.new_tenant()
+    customer = await system.new_customer(tenant_id, language="en")
+    portal = await system.portal_session(customer)
+    invoices = []
+    for _ in range(26):
+        invoice = await system.sent_invoice(customer)
+        page = await invoice_page(portal, invoice, invoice["number"], "Unpaid")
+        tapped = await portal.post(f"/invoices/{invoice['id']}/paid", data={"csrf": hidden(page, "csrf")})
+        assert "Payment reported — being checked" in visible(tapped.text)
+        invoices.append(invoice)
+    oldest, newest = invoices[0], invoices[-1]
+    clerk = await console(system, tenant_id)
+
+    first = await payments_page(clerk, "26 open reports", f"Payment reported for {newest['number']}")
+    assert f"Payment reported for {oldest['number']}" not in visible(first)
+    assert "Page 1 of 2" in visible(first)
+    assert 'href="/staff/payments?page=2"' in first
+    second = await payments_page(
+        clerk, f"Payment reported for {oldest['number']}", path="/staff/payments?page=2"
+    )
+    assert "Page 2 of 2" in visible(second)
+    assert f"Payment reported for {newest['number']}" not in visible(second)
+    assert 'href="/staff/payments?page=1"' in second  # Previous
+
+    [report] = await open_reports(system, tenant_id, oldest)
+    action = f"/staff/payments/{report['id']}/payment?page=2"
+    record = form_of(report_section(second, report["id"]), action)
+    fields = {"csrf": hidden(record, "csrf"), "invoice_id": oldest["id"], "method": "cash"}
+    refused = await clerk.post(action, data={**fields, "form_key": "k-1", "amount": "ten baht"})
+    assert refused.status_code == 422
+    assert f'id="amount-{report["id"]}-error"' in report_section(refused.text, report["id"])
+    recorded = await clerk.post(action, data={**fields, "form_key": "k-2", "amount": "107000"})
+    assert recorded.status_code == 200
+    assert str(recorded.url).endswith("&page=2")
+    assert "The report is closed." in visible(recorded.text)
+    # 25 reports are left: one page, so the page asked for is the last there is.
+    assert "Page 2 of 2" not in visible(recorded.text)
+    assert f"Payment reported for {newest['number']}" in visible(recorded.text)
+    assert await open_reports(system, tenant_id, oldest) == []

@@ -186,18 +186,18 @@ class ListFilters:
 
     @classmethod
     def of(cls, query: dict[str, str]) -> "ListFilters":
-        page = query.get("page", "")
+        page = query.get("page")
         return cls(
             status=query.get("status", "") if query.get("status") in DEPOSIT_STATUSES else "",
             branch_id=form_text(query.get("branch_id"))[:64],
             customer_id=form_text(query.get("customer_id"))[:64],
             job_id=form_text(query.get("job_id"))[:64],
             overdue=query.get("overdue") in {"1", "on", "true"},
-            page=min(int(page), 100_000) if page.isascii() and page.isdigit() and int(page) > 0 else 1,
+            page=page_number(page),
         )
 
     def api_params(self, page_size: int) -> dict[str, str | int]:
-        params: dict[str, str | int] = {"limit": page_size, "offset": (self.page - 1) * page_size}
+        params = Paging(page=self.page, size=page_size).api_params()
         for name in ("status", "branch_id", "customer_id", "job_id"):
             if value := getattr(self, name):
                 params[name] = value
@@ -245,6 +245,37 @@ def can_collect(deposit: dict[str, Any]) -> bool:
 
 def page_count(total: int, page_size: int) -> int:
     return max(1, -(-total // page_size))
+
+
+_MAX_PAGE = 100_000
+
+
+def page_number(text: str | None) -> int:
+    """A list's page from the query: a positive whole number, else the first page."""
+    text = text or ""
+    return min(int(text), _MAX_PAGE) if text.isascii() and text.isdigit() and int(text) > 0 else 1
+
+
+@dataclass(frozen=True)
+class Paging:
+    """One page of a list the API pages by limit and offset (deposits, reports, the inbox)."""
+
+    page: int = 1
+    size: int = 25
+
+    @classmethod
+    def of(cls, text: str | None, size: int) -> "Paging":
+        return cls(page=page_number(text), size=size)
+
+    def api_params(self) -> dict[str, str | int]:
+        return {"limit": self.size, "offset": (self.page - 1) * self.size}
+
+    def pages(self, total: int) -> int:
+        return page_count(total, self.size)
+
+    def within(self, total: int) -> "Paging":
+        """This page, or the last one when the list has shrunk below it (a report just closed)."""
+        return Paging(page=min(self.page, self.pages(total)), size=self.size)
 
 
 # Reported payments, the inbox and portal links (part 2) -----------------------------------------

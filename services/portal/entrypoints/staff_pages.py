@@ -3,6 +3,7 @@ request, the anti-forgery check of every form, the language, and rendering (mone
 shows it, dates in the Buddhist Era in Thai)."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +24,7 @@ from services.portal.adapters.staff_api import ApiNotFound, ApiRefusal, ApiUnava
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import Business, browser_language, pick_language
 from services.portal.domain.staff import (
+    Paging,
     SessionLifetime,
     StaffSession,
     StaffSessionEnded,
@@ -138,6 +140,21 @@ async def count_unread(request: Request, session: StaffSession) -> None:
         log.info("staff console: no unread count", exc_info=True)
         return
     request.state.unread = inbox.get("unread")
+
+
+ListCall = Callable[[dict[str, str | int]], Awaitable[dict[str, Any]]]
+
+
+async def listed(
+    call: ListCall, params: dict[str, str | int], paging: Paging
+) -> tuple[dict[str, Any], Paging]:
+    """One page of an API list ({"items", "total"} by limit and offset) and the page it is: asked
+    past the end (the list shrank since its link was drawn), the last page instead."""
+    found = await call({**params, **paging.api_params()})
+    shown = paging.within(found["total"])
+    if shown != paging and found["total"]:
+        found = await call({**params, **shown.api_params()})
+    return found, shown
 
 
 async def read_form(

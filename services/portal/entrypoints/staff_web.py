@@ -19,6 +19,7 @@ from services.portal.domain import staff as console
 from services.portal.domain.staff import (
     CollectForm,
     ListFilters,
+    Paging,
     PaymentForm,
     ReturnForm,
     StaffSession,
@@ -36,6 +37,7 @@ from services.portal.entrypoints.staff_pages import (
     console_qr,
     count_unread,
     language,
+    listed,
     read_form,
     render_console,
 )
@@ -139,8 +141,9 @@ async def deposits(request: Request, session: SignedInStaff, now: Now) -> HTMLRe
     calls = calls_for(request, session)
     dashboard = await calls.dashboard()
     filter_error: str | None = None
+    paging = Paging(page=filters.page, size=PAGE_SIZE)
     try:
-        found = await calls.deposits(filters.api_params(PAGE_SIZE))
+        found, paging = await listed(calls.deposits, filters.api_params(PAGE_SIZE), paging)
     except ApiRefusal as refusal:  # a filter the API cannot take (a malformed id): say which
         filter_error = refusal.message
         found = {"items": [], "total": 0}
@@ -155,7 +158,8 @@ async def deposits(request: Request, session: SignedInStaff, now: Now) -> HTMLRe
         rows=rows,
         total=found["total"],
         filters=filters,
-        pages=console.page_count(found["total"], PAGE_SIZE),
+        paging=paging,
+        pages=paging.pages(found["total"]),
         statuses=console.DEPOSIT_STATUSES,
         filter_error=filter_error,
     )
@@ -459,7 +463,7 @@ async def document_page(document_id: str, request: Request, session: SignedInSta
 
 # Reported payments ------------------------------------------------------------------------------
 
-REPORTS_SHOWN = 50
+REPORTS_PAGE_SIZE = 25
 _PAYMENT_FIELDS = frozenset({"amount", "method", "reference", "report_id"})
 
 
@@ -493,10 +497,11 @@ async def _payments_page(
     invoice_param = request.query_params.get("invoice_id")
     invoice_id = _uuid(invoice_param) if invoice_param else None
     calls = calls_for(request, session)
-    params: dict[str, str | int] = {"status": "open", "limit": REPORTS_SHOWN}
+    params: dict[str, str | int] = {"status": "open"}
     if invoice_id:
         params["invoice_id"] = str(invoice_id)
-    found = await calls.reports(params)
+    paging = Paging.of(request.query_params.get("page"), REPORTS_PAGE_SIZE)
+    found, paging = await listed(calls.reports, params, paging)
     await count_unread(request, session)
     invoices = await _invoices_of(calls, found["items"])
     if invoice_id and str(invoice_id) not in invoices:
@@ -518,12 +523,27 @@ async def _payments_page(
         status_code=status_code,
         rows=rows,
         total=found["total"],
+        paging=paging,
+        pages=paging.pages(found["total"]),
+        list_query=f"invoice_id={invoice_id}" if invoice_id else "",
+        page_suffix=_page_suffix(paging),
         invoice=invoices.get(str(invoice_id)) if invoice_id else None,
         failed=failed,
         payment_methods=console.PAYMENT_METHODS,
         form_key=str(uuid4()),
         **context,
     )
+
+
+def _page_suffix(paging: Paging) -> str:
+    """The page a form was on, for its action: a refusal shows that page again, and so does the
+    redirect after the form succeeds."""
+    return f"?page={paging.page}" if paging.page > 1 else ""
+
+
+def _after(path: str, request: Request) -> str:
+    page = console.page_number(request.query_params.get("page"))
+    return f"{path}&page={page}" if page > 1 else path
 
 
 @router.get("/payments")
@@ -571,7 +591,7 @@ async def record_payment(report_id: str, request: Request, session: SignedInStaf
         (p["receipt_number"] for p in recorded["payments"] if p.get("report_id") == str(the_report)),
         recorded["payments"][-1]["receipt_number"] if recorded["payments"] else "",
     )
-    return _redirect(f"/staff/payments?recorded={number}")
+    return _redirect(_after(f"/staff/payments?recorded={number}", request))
 
 
 @router.post("/payments/{report_id}/dismiss")
@@ -594,7 +614,7 @@ async def dismiss_report(report_id: str, request: Request, session: SignedInStaf
             dismiss_open=True,
             **context,
         )
-    return _redirect(f"/staff/payments?dismissed={dismissed['invoice_number']}")
+    return _redirect(_after(f"/staff/payments?dismissed={dismissed['invoice_number']}", request))
 
 
 # The inbox --------------------------------------------------------------------------------------
@@ -605,10 +625,8 @@ INBOX_PAGE_SIZE = 25
 @router.get("/inbox")
 async def inbox(request: Request, session: SignedInStaff) -> HTMLResponse:
     """Staff alerts of the member's branches, newest first, unread marked, each leading to its page."""
-    filters = ListFilters.of(dict(request.query_params))  # only its page is used
-    found = await calls_for(request, session).inbox(
-        {"limit": INBOX_PAGE_SIZE, "offset": (filters.page - 1) * INBOX_PAGE_SIZE}
-    )
+    paging = Paging.of(request.query_params.get("page"), INBOX_PAGE_SIZE)
+    found, paging = await listed(calls_for(request, session).inbox, {}, paging)
     request.state.unread = found["unread"]
     rows = [{"alert": a, "target": console.alert_target(a)} for a in found["items"]]
     return render_console(
@@ -619,8 +637,8 @@ async def inbox(request: Request, session: SignedInStaff) -> HTMLResponse:
         rows=rows,
         total=found["total"],
         unread_total=found["unread"],
-        page=filters.page,
-        pages=console.page_count(found["total"], INBOX_PAGE_SIZE),
+        paging=paging,
+        pages=paging.pages(found["total"]),
     )
 
 

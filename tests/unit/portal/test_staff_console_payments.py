@@ -8,7 +8,7 @@ import io
 import zxingcpp
 from PIL import Image
 
-from services.portal.domain.staff import PAYMENT_METHODS, PaymentForm, alert_target, safe_back
+from services.portal.domain.staff import PAYMENT_METHODS, Paging, PaymentForm, alert_target, safe_back
 from services.portal.entrypoints.staff_pages import console_qr
 from services.portal.translations import CONSOLE_MESSAGES, billing_status_label
 
@@ -103,3 +103,16 @@ def test_an_invoices_stored_status_reads_as_the_customer_reads_it() -> None:
     ]
     assert billing_status_label("sent", "th") == "ยังไม่ชำระ"
     assert billing_status_label("odd", "en") == "odd"
+
+
+def test_a_list_page_asks_the_api_by_limit_and_offset_and_falls_back_to_its_last_page() -> None:
+    paging = Paging.of("3", 25)
+    assert paging.api_params() == {"limit": 25, "offset": 50}
+    assert paging.pages(51) == 3
+    assert paging.within(51) == paging
+    assert paging.within(50) == Paging(page=2, size=25)  # a report closed: page 3 is gone
+    assert paging.within(0) == Paging(page=1, size=25)
+    for junk in (None, "", "0", "-1", "two", "٣", "9" * 30):
+        assert Paging.of(junk, 25).page in (1, 100_000)
+    assert Paging.of("", 25).page == 1
+    assert Paging.of("9" * 30, 25).page == 100_000
