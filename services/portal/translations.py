@@ -459,6 +459,19 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
         "th": "อีเมลจะส่งเมื่อเอกสารพร้อม โหลดหน้าใหม่เพื่อดูสถานะ",
     },
     "staff.damage.attached": {"en": "Attached: {numbers}", "th": "แนบ: {numbers}"},
+    "staff.damage.waiting.title": {"en": "Waiting for billing", "th": "รอระบบบัญชี"},
+    "staff.damage.waiting": {
+        "en": "Billing has not yet recorded the amount kept on {number}; it follows in a moment. "
+        "This page checks again every few seconds.",
+        "th": "ระบบบัญชียังไม่ได้บันทึกยอดที่หักไว้ตาม {number} ซึ่งจะตามมาในอีกสักครู่ หน้านี้จะตรวจสอบใหม่ทุกสองสามวินาที",
+    },
+    "staff.damage.waiting.check": {"en": "Check now", "th": "ตรวจสอบตอนนี้"},
+    "staff.damage.waiting.retry": {
+        "en": "Billing has not yet recorded the amount kept on {number}, so nothing was saved. "
+        "Your lines are kept: try Save or Send again in a moment.",
+        "th": "ระบบบัญชียังไม่ได้บันทึกยอดที่หักไว้ตาม {number} จึงยังไม่ได้บันทึก "
+        "รายการที่กรอกไว้ยังอยู่ ลองบันทึกหรือส่งอีกครั้งในอีกสักครู่",
+    },
 }
 MESSAGES.update(CONSOLE_MESSAGES)
 

@@ -7,6 +7,8 @@ submit issues one invoice. In Chromium at 390×844 and 1280×800 the flow works 
 never scrolls sideways."""
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
@@ -15,6 +17,8 @@ from uuid import uuid4
 import httpx
 import pytest
 from playwright.async_api import async_playwright, expect
+from sqlalchemy import text as sql
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.contracts.upstream import InspectionCompleted
 from tests.e2e.test_billing import BUYER, _deposit_on_job, job_published
@@ -50,9 +54,15 @@ async def damage_invoices(system: System, customer: Customer) -> list[dict[str, 
 
 
 async def flow_page(clerk: httpx.AsyncClient, deposit: dict[str, Any]) -> str:
-    response = await clerk.get(f"/staff/deposits/{deposit['id']}/damage")
-    assert response.status_code == 200, response.text
-    return response.text
+    """The flow's page once billing has heard of the forfeit (until then it waits and re-checks)."""
+
+    async def ready() -> str:
+        response = await clerk.get(f"/staff/deposits/{deposit['id']}/damage")
+        assert response.status_code == 200, response.text
+        assert 'data-waiting="billing"' not in response.text, "billing has not heard of the forfeit yet"
+        return response.text
+
+    return await eventually(ready)
 
 
 async def inspected(system: System, customer: Customer, deposit: dict[str, Any]) -> None:
@@ -306,7 +316,7 @@ async def test_a_tax_invoice_billing_refuses_is_the_step_s_message_and_nothing_i
 async def test_the_flow_speaks_thai_and_a_deposit_that_kept_nothing_has_none(system: System) -> None:
     customer, deposit, _ = await forfeited(system)
     thai = await console(system, customer.tenant_id, lang="th")
-    page = visible((await thai.get(f"/staff/deposits/{deposit['id']}/damage")).text)
+    page = visible(await flow_page(thai, deposit))
     for text in ("ค่าเสียหายส่วนที่เกินเงินมัดจำ", "1. ใบแจ้งหนี้ค่าเสียหาย", "ส่งใบแจ้งหนี้", "฿50,000.00"):
         assert text in page, text
 
@@ -316,6 +326,69 @@ async def test_the_flow_speaks_thai_and_a_deposit_that_kept_nothing_has_none(sys
     assert "Charge damage beyond the deposit" not in visible(deposit_page.text)
     sent_back = await clerk.get(f"/staff/deposits/{kept_nothing['id']}/damage")
     assert str(sent_back.url).endswith(f"/staff/deposits/{kept_nothing['id']}")
+
+
+@contextlib.asynccontextmanager
+async def billing_not_yet_told(system: System, customer: Customer) -> AsyncIterator[None]:
+    """As if deposits' forfeit event had not reached billing yet (it follows in a moment): billing's
+    record of the amount kept is moved out of the business's sight, and back when the block ends."""
+    await retention_known(system, customer)
+    engine = create_async_engine(system.stack.database_url("billing"))
+    move = sql("UPDATE retentions SET tenant_id = :to WHERE tenant_id = :from AND customer_id = :customer")
+    hidden_tenant = f"{customer.tenant_id}-not-yet"
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                move, {"from": customer.tenant_id, "to": hidden_tenant, "customer": customer.customer_id}
+            )
+        yield
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(
+                move, {"from": hidden_tenant, "to": customer.tenant_id, "customer": customer.customer_id}
+            )
+        await engine.dispose()
+
+
+async def test_before_billing_has_heard_of_the_forfeit_the_flow_waits_and_checks_again(
+    system: System,
+) -> None:
+    customer, deposit, forfeit = await forfeited(system)
+    clerk = await console(system, customer.tenant_id)
+    thai = await console(system, customer.tenant_id, lang="th")
+    flow = f"/staff/deposits/{deposit['id']}/damage"
+    ready = await flow_page(clerk, deposit)
+    lines = {"line-0-description": "Hydraulic arm repair", "line-0-rate": "35000"}
+
+    async with billing_not_yet_told(system, customer):
+        waiting = (await clerk.get(flow)).text
+        assert "Waiting for billing" in visible(waiting)
+        assert f"Billing has not yet recorded the amount kept on {forfeit['receipt_number']}" in visible(
+            waiting
+        )
+        assert f'<meta http-equiv="refresh" content="3; url={flow}">' in waiting  # it checks again
+        assert 'name="line-0-description"' not in waiting  # nothing to charge on yet
+        assert "Not saved" not in visible(waiting)
+        thai_waiting = visible((await thai.get(flow)).text)
+        assert "รอระบบบัญชี" in thai_waiting
+        assert "หน้านี้จะตรวจสอบใหม่ทุกสองสามวินาที" in thai_waiting
+
+        # A form drawn before (a second tab): Send is not refused as wrong; the lines are kept.
+        retry = await clerk.post(f"{flow}/invoice", data=line_form(ready, action="send", **lines))
+        assert retry.status_code == 409
+        assert "nothing was saved. Your lines are kept: try Save or Send again in a moment." in visible(
+            retry.text
+        )
+        assert 'value="Hydraulic arm repair"' in retry.text
+        assert "http-equiv" not in retry.text  # no refresh to lose what was typed
+        assert "damage_basis_invalid" not in retry.text
+        assert await damage_invoices(system, customer) == []
+
+    resumed = await flow_page(clerk, deposit)
+    assert 'name="line-0-description"' in resumed
+    assert "http-equiv" not in resumed
+    sent = await clerk.post(f"{flow}/invoice", data=line_form(resumed, action="send", **lines))
+    assert "Damage invoice sent: INV-" in visible(sent.text)
 
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}

@@ -465,6 +465,19 @@ def damage_step(invoice: dict[str, Any] | None, tax_invoice: dict[str, Any] | No
     return 2
 
 
+# What billing answers while it has not yet heard of the return that kept the money (deposits'
+# event follows in a moment): the damage invoice has no forfeit to rest on, the tax invoice no
+# retention to cover.
+_BILLING_NOT_YET_HEARD = frozenset(
+    {("damage_basis_invalid", "related_deposit_id"), ("unknown_retention", "deposit_return_numbers")}
+)
+
+
+def billing_not_yet_heard(code: str, field: str | None) -> bool:
+    """A refusal that means "billing has not heard of the retention yet", not "this is wrong"."""
+    return (code, field) in _BILLING_NOT_YET_HEARD
+
+
 NOTICE_STATES = {
     "waiting_for_document": "queued",
     "pending": "queued",

@@ -3,7 +3,7 @@ request, the anti-forgery check of every form, the language, and rendering (mone
 shows it, dates in the Buddhist Era in Thai)."""
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -155,6 +155,22 @@ async def listed(
     if shown != paging and found["total"]:
         found = await call({**params, **shown.api_params()})
     return found, shown
+
+
+async def each_item(
+    call: ListCall, params: dict[str, str | int], *, page_size: int = 200
+) -> AsyncIterator[dict[str, Any]]:
+    """Every item of an API list, a page at a time, however long the list; stop early by leaving
+    the loop (the next page is not asked for)."""
+    offset = 0
+    while True:
+        found = await call({**params, "limit": page_size, "offset": offset})
+        items = found["items"]
+        for item in items:
+            yield item
+        offset += len(items)
+        if not items or offset >= found["total"]:
+            return
 
 
 async def read_form(

@@ -2,16 +2,22 @@
 flow, what the damage invoice's rows ask billing for, where billing's refusal of a line goes, the
 step the flow stands at from what the APIs hold, and the email's delivery state."""
 
+from typing import Any, cast
+from uuid import UUID
+
+from services.portal.adapters.staff_api import StaffCalls
 from services.portal.domain.staff import (
     MAX_DAMAGE_ROWS,
     DamageForm,
     DamageLine,
+    billing_not_yet_heard,
     damage_invoice_of,
     damage_notice,
     damage_step,
     notice_state,
     retaining_return,
 )
+from services.portal.entrypoints.staff_damage import _damage_invoice, _retention
 
 DEPOSIT = "1f7f5a8e-1111-4a5e-9f0e-3f4b8f3a2c11"
 
@@ -123,3 +129,59 @@ def test_the_email_is_the_damage_notice_attaching_the_tax_invoice_and_its_state_
     assert notice_state({**bundle, "status": "sent"}) == "sent"
     assert notice_state({**bundle, "status": "failed"}) == "failed"
     assert notice_state({**bundle, "status": "skipped"}) == "failed"
+
+
+class _Billing:
+    """Billing's lists as the flow reads them, 200 at most a page (the API's cap)."""
+
+    def __init__(self, invoices: list[dict[str, Any]], retentions: list[dict[str, Any]]) -> None:
+        self._lists = {"invoices": invoices, "retentions": retentions}
+        self.asked: list[tuple[str, dict[str, str | int]]] = []
+        self.full = {i["id"]: i for i in invoices}
+
+    def _page(self, name: str, params: dict[str, str | int]) -> dict[str, Any]:
+        self.asked.append((name, params))
+        limit, offset = int(params["limit"]), int(params["offset"])
+        assert limit <= 200
+        items = self._lists[name]
+        return {"items": items[offset : offset + limit], "total": len(items)}
+
+    async def invoices(self, params: dict[str, str | int]) -> dict[str, Any]:
+        return self._page("invoices", params)
+
+    async def retentions(self, params: dict[str, str | int]) -> dict[str, Any]:
+        return self._page("retentions", params)
+
+    async def invoice(self, invoice_id: UUID) -> dict[str, Any]:
+        return self.full[str(invoice_id)]
+
+
+def _invoice(n: int, kind: str = "standard", deposit: str | None = None) -> dict[str, Any]:
+    return {"id": str(UUID(int=n)), "kind": kind, "related_deposit_id": deposit, "status": "sent"}
+
+
+async def test_the_flow_finds_the_damage_invoice_and_the_retention_past_billing_s_first_200() -> None:
+    standard = [_invoice(n) for n in range(1, 451)]
+    damage = _invoice(451, "damage", DEPOSIT)
+    retentions = [{"return_receipt_number": f"DEPRR-{n:04}"} for n in range(1, 451)]
+    billing = _Billing([*standard, damage], retentions)
+    deposit = {"id": DEPOSIT, "customer_id": "C-1", "job_id": "J-1"}
+
+    found = await _damage_invoice(cast(StaffCalls, billing), deposit)
+    assert found is not None
+    assert found["id"] == damage["id"]
+    assert [p["offset"] for name, p in billing.asked if name == "invoices"] == [0, 200, 400]
+    assert all(p["job_id"] == "J-1" for name, p in billing.asked if name == "invoices")
+
+    retention = await _retention(cast(StaffCalls, billing), deposit, "DEPRR-0250")
+    assert retention == {"return_receipt_number": "DEPRR-0250"}
+    assert [p["offset"] for name, p in billing.asked if name == "retentions"] == [0, 200]  # then stops
+    assert await _retention(cast(StaffCalls, billing), deposit, "DEPRR-9999") is None
+
+
+def test_billing_not_having_heard_of_the_forfeit_is_told_apart_from_a_real_refusal() -> None:
+    assert billing_not_yet_heard("damage_basis_invalid", "related_deposit_id")
+    assert billing_not_yet_heard("unknown_retention", "deposit_return_numbers")
+    assert not billing_not_yet_heard("damage_basis_invalid", "job_id")
+    assert not billing_not_yet_heard("validation_error", "lines.0.description")
+    assert not billing_not_yet_heard("unknown_invoice", "invoice_ids")
