@@ -347,6 +347,27 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The collection was saved, but the proof image was refused: {message}",
         "th": "บันทึกการรับเงินแล้ว แต่ไม่รับรูปหลักฐาน: {message}",
     },
+    "staff.collect.proof_too_large": {
+        "en": "The image is larger than 5 MB",
+        "th": "รูปมีขนาดใหญ่เกิน 5 MB",
+    },
+    "staff.collect.proof_problem.too_large": {
+        "en": "it is larger than 5 MB.",
+        "th": "รูปมีขนาดใหญ่เกิน 5 MB",
+    },
+    "staff.collect.proof_problem.not_image": {
+        "en": "it is not a PNG, JPEG or WebP image.",
+        "th": "ไฟล์ไม่ใช่รูป PNG, JPEG หรือ WebP",
+    },
+    "staff.collect.proof_problem.too_many_pixels": {
+        "en": "the image has too many pixels.",
+        "th": "รูปมีจำนวนพิกเซลมากเกินไป",
+    },
+    "staff.collect.proof_problem.empty": {"en": "the file is empty.", "th": "ไฟล์ว่างเปล่า"},
+    "staff.collect.proof_problem.other": {
+        "en": "the deposits service did not accept it.",
+        "th": "ระบบเงินมัดจำไม่รับไฟล์นี้",
+    },
     "staff.proof": {"en": "Proof", "th": "หลักฐาน"},
     "staff.nav.payments": {"en": "Payments", "th": "แจ้งชำระเงิน"},
     "staff.nav.inbox": {"en": "Inbox", "th": "กล่องข้อความ"},

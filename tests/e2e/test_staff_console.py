@@ -16,7 +16,7 @@ from mudjam.cli import staff_sign_in_link
 from shared.auth import issue_sign_in_token
 from shared.settings import AuthSettings
 from tests.e2e.test_portal import shows
-from tests.helpers import eventually, visible
+from tests.helpers import eventually, slip_screenshot, visible
 from tests.system import Customer, System
 
 pytestmark = pytest.mark.e2e
@@ -293,6 +293,48 @@ async def test_collect_records_the_outstanding_amount_back_dated(system: System)
     again = await clerk.post(f"/staff/deposits/{deposit['id']}/collections", data=form)  # a double submit
     assert again.status_code == 200
     assert len((await deposit_api(system, customer, deposit))["collections"]) == 1
+
+
+async def test_a_proof_image_refused_after_the_collection_was_saved_says_why(system: System) -> None:
+    tenant_id = await system.new_tenant()
+    customer = await system.new_customer(tenant_id)
+    english = await console(system, tenant_id)
+    thai = await console(system, tenant_id, lang="th")
+
+    async def collect(
+        client: httpx.AsyncClient, amount: str, proof: tuple[str, bytes, str]
+    ) -> httpx.Response:
+        deposit = await system.pending_deposit(customer, Decimal(amount))
+        page = (await client.get(f"/staff/deposits/{deposit['id']}")).text
+        form = {
+            "csrf": hidden(page, "csrf"),
+            "form_key": hidden(page, "form_key"),
+            "amount": amount,
+            "method": "bank_transfer",
+            "reference": "SCB-1",
+        }
+        return await client.post(
+            f"/staff/deposits/{deposit['id']}/collections", data=form, files={"proof": proof}
+        )
+
+    not_an_image = ("slip.png", b"%PDF-1.7 a statement, not a photo", "image/png")
+    saved = await collect(english, "1000", not_an_image)
+    assert saved.status_code == 200
+    assert re.search(r"Collection saved: DEPR-\S+", visible(saved.text))
+    assert (
+        "The collection was saved, but the proof image was refused: it is not a PNG, JPEG or WebP image."
+        in visible(saved.text)
+    )
+    thai_saved = await collect(thai, "2000", not_an_image)
+    assert "บันทึกการรับเงินแล้ว แต่ไม่รับรูปหลักฐาน: ไฟล์ไม่ใช่รูป PNG, JPEG หรือ WebP" in visible(thai_saved.text)
+
+    forged = await english.get(str(saved.url).replace("proof_refused=not_image", "proof_refused=Call+0800"))
+    assert "Call" not in visible(forged.text)  # the reason is one the console knows, never the link's text
+    assert "the deposits service did not accept it." in visible(forged.text)
+
+    kept = await collect(english, "3000", ("slip.png", slip_screenshot(), "image/png"))
+    assert "refused" not in visible(kept.text)
+    assert ">Proof</a>" in kept.text
 
 
 async def test_the_console_speaks_thai_and_english(system: System) -> None:

@@ -243,6 +243,24 @@ def can_collect(deposit: dict[str, Any]) -> bool:
     return deposit.get("status") in {DepositStatus.PENDING.value, DepositStatus.PARTIALLY_HELD.value}
 
 
+# Why deposits refused a proof image, as the console says it (shared/images.py's refusals).
+PROOF_PROBLEMS = ("too_large", "not_image", "too_many_pixels", "empty", "other")
+
+
+def proof_problem(message: str) -> str:
+    """The reason of deposits' refusal of a proof image, one of PROOF_PROBLEMS."""
+    text = message.lower()
+    if "larger than" in text:
+        return "too_large"
+    if "pixels" in text:
+        return "too_many_pixels"
+    if "empty" in text:
+        return "empty"
+    if "png, jpeg or webp" in text:
+        return "not_image"
+    return "other"
+
+
 def page_count(total: int, page_size: int) -> int:
     return max(1, -(-total // page_size))
 

@@ -41,7 +41,7 @@ from services.portal.entrypoints.staff_pages import (
     read_form,
     render_console,
 )
-from services.portal.translations import receipt_lines
+from services.portal.translations import receipt_lines, translate
 from services.portal.use_cases import staff as staff_use_cases
 from shared.contracts.documents import DocumentKind, document_id
 from shared.images import MAX_IMAGE_BYTES
@@ -254,8 +254,15 @@ async def deposit_page(deposit_id: str, request: Request, session: SignedInStaff
         saved_return=request.query_params.get("returned"),
         saved_collection=request.query_params.get("collected"),
         voided=request.query_params.get("voided"),
-        proof_refused=request.query_params.get("proof_refused"),
+        proof_refused=_proof_refusal(request.query_params.get("proof_refused")),
     )
+
+
+def _proof_refusal(problem: str | None) -> str | None:
+    """Why the proof was refused, from the redirect: one of the known reasons, never its text."""
+    if not problem:
+        return None
+    return problem if problem in console.PROOF_PROBLEMS else "other"
 
 
 def _refusal_context(refusal: ApiRefusal, shown: frozenset[str] | None = None) -> dict[str, Any]:
@@ -372,7 +379,7 @@ async def collect(deposit_id: str, request: Request, session: SignedInStaff, now
             session,
             the_id,
             status_code=413,
-            errors={"proof": "The image is over 5 MB"},
+            errors={"proof": translate("staff.collect.proof_too_large", language(request))},
             collect_open=True,
             now=now,
         )
@@ -398,7 +405,7 @@ async def collect(deposit_id: str, request: Request, session: SignedInStaff, now
     number = collected["collections"][-1]["receipt_number"]
     target = f"/staff/deposits/{the_id}?collected={number}"
     if proof and (problem := await _attach_proof(calls, the_id, collected, proof, key)):
-        target += "&proof_refused=1"
+        target += f"&proof_refused={console.proof_problem(problem)}"
         log.info("proof of %s refused: %s", number, problem)
     return _redirect(target)
 

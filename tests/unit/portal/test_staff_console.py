@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 
 from services.portal.domain.staff import (
+    PROOF_PROBLEMS,
     ListFilters,
     ReturnForm,
     SessionLifetime,
     csrf_matches,
     csrf_token,
+    proof_problem,
     receipt_preview,
     return_deadline,
     session_expired,
@@ -146,3 +148,19 @@ def test_a_return_in_the_audit_trail_says_its_kind_and_an_unknown_event_shows_it
     assert audit_action(returned, {"kind": "forfeit"}, "th") == "ริบเงินมัดจำ"
     assert audit_action("deposit.collected.v1", {"kind": "full"}, "th") == "รับเงินมัดจำแล้ว"
     assert audit_action("deposit.repainted.v9", None, "en") == "deposit.repainted.v9"
+
+
+def test_a_refused_proof_image_says_why_in_the_words_of_the_refusal_deposits_gives() -> None:
+    from shared.images import ImageRefused, accept_image
+
+    def why(content: bytes, **kwargs: int) -> str:
+        with pytest.raises(ImageRefused) as refused:
+            accept_image(content, field="file", **kwargs)
+        return proof_problem(str(refused.value))
+
+    assert why(b"") == "empty"
+    assert why(b"%PDF-1.7 not an image") == "not_image"
+    assert why(b"x" * 11, max_bytes=10) == "too_large"
+    assert proof_problem("The image has too many pixels") == "too_many_pixels"
+    assert proof_problem("Something else") == "other"
+    assert set(PROOF_PROBLEMS) == {"too_large", "not_image", "too_many_pixels", "empty", "other"}
