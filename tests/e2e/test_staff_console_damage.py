@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -391,6 +392,7 @@ async def test_before_billing_has_heard_of_the_forfeit_the_flow_waits_and_checks
     assert "Damage invoice sent: INV-" in visible(sent.text)
 
 
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "staff-damage-flow.png"
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
@@ -431,5 +433,7 @@ async def test_the_flow_in_chromium_with_clicks_and_no_sideways_scroll(system: S
             assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             await page.reload()
             await expect(page.locator('[aria-current="step"]')).to_have_text("3. Email to the customer")
+            if screen == "phone":
+                await page.locator("main").screenshot(path=str(SCREENSHOT))
         finally:
             await browser.close()
