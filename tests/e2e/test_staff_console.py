@@ -336,6 +336,49 @@ async def test_a_proof_image_refused_after_the_collection_was_saved_says_why(sys
     assert "refused" not in visible(kept.text)
     assert ">Proof</a>" in kept.text
 
+    # The refused one gets its proof later, from the collection's Attach proof.
+    assert ">Proof</a>" not in saved.text
+    attach = re.search(r'action="(/staff/deposits/[^"]+/collections/[^"]+/proof)"', saved.text)
+    assert attach, "no Attach proof on the collection"
+    section = saved.text[saved.text.index(attach.group(0)) :]
+    form = {"csrf": hidden(section, "csrf"), "form_key": hidden(section, "form_key")}
+    refused = await english.post(attach.group(1), data=form, files={"proof": not_an_image})
+    assert "The proof image was refused: it is not a PNG, JPEG or WebP image." in visible(refused.text)
+    attached = await english.post(
+        attach.group(1),
+        data=form | {"form_key": "k-2"},
+        files={"proof": ("slip.png", slip_screenshot(), "image/png")},
+    )
+    assert re.search(r"Proof attached to DEPR-\S+", visible(attached.text))
+    assert ">Proof</a>" in attached.text
+    no_token = await english.post(attach.group(1), data={"form_key": "k-3"}, files={"proof": not_an_image})
+    assert no_token.status_code == 403
+
+
+async def test_the_deposit_list_and_the_inbox_come_a_page_at_a_time_keeping_the_filters(
+    system: System,
+) -> None:
+    tenant_id = await system.new_tenant()
+    customer = await system.new_customer(tenant_id)
+    numbers = {(await system.pending_deposit(customer, Decimal(100 + n)))["number"] for n in range(26)}
+    clerk = await console(system, tenant_id)
+
+    def listed(page: str) -> set[str]:
+        return set(re.findall(r"DEP-\d{4}-\d{4,}", visible(page)))
+
+    first = (await clerk.get("/staff?status=pending")).text
+    assert "Page 1 of 2" in visible(first)
+    assert 'href="/staff?status=pending&amp;page=2"' in first  # Next keeps the filter
+    second = (await clerk.get("/staff?status=pending&page=2")).text
+    assert "Page 2 of 2" in visible(second)
+    assert 'href="/staff?status=pending&amp;page=1"' in second  # Previous
+    assert len(listed(first)) == 25
+    assert listed(first) | listed(second) == numbers
+    assert not listed(first) & listed(second)
+    past_the_end = (await clerk.get("/staff?status=pending&page=9")).text
+    assert listed(past_the_end) == listed(second)  # the last page there is
+    assert "Page 1 of 1" not in visible((await clerk.get("/staff/inbox")).text)  # one page, no pager
+
 
 async def test_the_console_speaks_thai_and_english(system: System) -> None:
     customer, deposit = await held(system)

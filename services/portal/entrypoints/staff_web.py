@@ -255,6 +255,8 @@ async def deposit_page(deposit_id: str, request: Request, session: SignedInStaff
         saved_collection=request.query_params.get("collected"),
         voided=request.query_params.get("voided"),
         proof_refused=_proof_refusal(request.query_params.get("proof_refused")),
+        proof_attached=request.query_params.get("proof_attached"),
+        proof_only_refused=_proof_refusal(request.query_params.get("proof_not_attached")),
     )
 
 
@@ -347,12 +349,11 @@ async def _proof(upload: object) -> tuple[bytes, str, str] | None:
 
 
 async def _attach_proof(
-    calls: StaffCalls, deposit_id: UUID, collected: dict[str, Any], proof: tuple[bytes, str, str], key: str
+    calls: StaffCalls, deposit_id: UUID, collection_id: UUID, proof: tuple[bytes, str, str], key: str
 ) -> str | None:
-    """The proof goes to the collection just made; a refused image leaves the collection standing
-    and says why."""
+    """The proof goes to the collection (just made, or one whose proof was refused or is to be
+    replaced); a refused image leaves the collection standing and says why."""
     content, content_type, filename = proof
-    collection_id = UUID(collected["collections"][-1]["id"])
     try:
         await calls.attach_proof(
             deposit_id,
@@ -404,10 +405,39 @@ async def collect(deposit_id: str, request: Request, session: SignedInStaff, now
         )
     number = collected["collections"][-1]["receipt_number"]
     target = f"/staff/deposits/{the_id}?collected={number}"
-    if proof and (problem := await _attach_proof(calls, the_id, collected, proof, key)):
+    collection_id = UUID(collected["collections"][-1]["id"])
+    if proof and (problem := await _attach_proof(calls, the_id, collection_id, proof, key)):
         target += f"&proof_refused={console.proof_problem(problem)}"
         log.info("proof of %s refused: %s", number, problem)
     return _redirect(target)
+
+
+@router.post("/deposits/{deposit_id}/collections/{collection_id}/proof")
+async def attach_proof(
+    deposit_id: str, collection_id: str, request: Request, session: SignedInStaff
+) -> Response:
+    """A proof image for a collection already recorded: after one was refused, or to replace it."""
+    the_id, the_collection = _uuid(deposit_id), _uuid(collection_id)
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > _MAX_FORM_BYTES:
+        return _redirect(f"/staff/deposits/{the_id}?proof_not_attached=too_large")
+    form = await read_form(request, session, max_files=1)
+    key = console.form_text(form.get("form_key")) or str(uuid4())
+    proof = await _proof(form.get("proof"))
+    await form.close()
+    if proof is None:
+        return _redirect(f"/staff/deposits/{the_id}?proof_not_attached=empty")
+    calls = calls_for(request, session)
+    deposit = await calls.deposit(the_id)
+    number = next(
+        (c["receipt_number"] for c in deposit["collections"] if c["id"] == str(the_collection)), None
+    )
+    if number is None:
+        raise ConsolePageNotFound
+    if problem := await _attach_proof(calls, the_id, the_collection, proof, key):
+        log.info("proof of %s refused: %s", number, problem)
+        return _redirect(f"/staff/deposits/{the_id}?proof_not_attached={console.proof_problem(problem)}")
+    return _redirect(f"/staff/deposits/{the_id}?proof_attached={number}")
 
 
 @router.get("/deposits/{deposit_id}/collections/{collection_id}/proof")
