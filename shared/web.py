@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 from uuid import uuid4
 
@@ -163,7 +163,10 @@ async def current_staff(
     settings: AuthSettings = request.app.state.auth_settings
     try:
         return verify_token(
-            settings.jwt_secret.get_secret_value(), credentials.credentials, issuer=settings.jwt_issuer
+            settings.jwt_secret.get_secret_value(),
+            credentials.credentials,
+            issuer=settings.jwt_issuer,
+            max_lifetime=timedelta(seconds=settings.max_token_lifetime_s),
         )
     except InvalidToken as error:
         raise NotAuthenticated(f"Invalid bearer token: {error}") from error

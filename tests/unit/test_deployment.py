@@ -13,9 +13,9 @@ from mudjam.stack import SERVICES
 
 COMPOSE = yaml.safe_load((Path(__file__).parents[2] / "docker-compose.yml").read_text())
 DOTENV = {
-    "MUDJAM_AUTH_JWT_SECRET": "a-real-secret",
+    "MUDJAM_AUTH_JWT_SECRET": "3f6c1d9a0b7e4c2f8a5d6e1b9c0a7f3e",
     "POSTGRES_PASSWORD": "pw",
-    "PORTAL_SESSION_SECRET": "another",
+    "PORTAL_SESSION_SECRET": "b84e2c7a1f0d9e3b6c5a4f2e1d0c9b8a",
 }
 
 
