@@ -9,6 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Message
 
+from shared.auth import Principal
 from shared.db import IdempotentRequest
 from shared.images import MAX_IMAGE_BYTES, ImageRefused
 
@@ -61,8 +62,10 @@ async def read_uploaded_image(
         await form.close()
 
 
-def idempotent_upload(request: Request, tenant_id: str, key: str, content: bytes) -> IdempotentRequest:
+def idempotent_upload(request: Request, staff: Principal, key: str, content: bytes) -> IdempotentRequest:
     """The upload command's idempotency record: the form was consumed by parsing, so the request is
     fingerprinted by the file it carries."""
     fingerprint = hashlib.sha256(f"POST {request.url.path}\n".encode() + content).hexdigest()
-    return IdempotentRequest(tenant_id, key, fingerprint)
+    return IdempotentRequest.by(
+        tenant_id=staff.tenant_id, user_id=staff.user_id, key=key, fingerprint=fingerprint
+    )

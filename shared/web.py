@@ -209,11 +209,14 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-async def idempotent_request(request: Request, tenant_id: str, key: str) -> IdempotentRequest:
+async def idempotent_request(request: Request, staff: Principal, key: str) -> IdempotentRequest:
+    """The command's idempotency record, fingerprinted by its method, path and body."""
     fingerprint = hashlib.sha256(
         request.method.encode() + b" " + str(request.url.path).encode() + b"\n" + await request.body()
     ).hexdigest()
-    return IdempotentRequest(tenant_id=tenant_id, key=key, fingerprint=fingerprint)
+    return IdempotentRequest.by(
+        tenant_id=staff.tenant_id, user_id=staff.user_id, key=key, fingerprint=fingerprint
+    )
 
 
 async def run_command(
