@@ -14,10 +14,12 @@ from services.portal.entrypoints.pages import valid_form_token
 from services.portal.use_cases import Session
 from shared.images import MAX_IMAGE_BYTES, ImageRefused, accept_image, read_qr_codes
 from shared.slips import slip_reference
+from shared.uploads import FORM_OVERHEAD_BYTES, within_limit
 
 log = logging.getLogger(__name__)
-# The slip's cap plus room for the rest of the form; a larger request is refused unread.
-MAX_FORM_BYTES = MAX_IMAGE_BYTES + 64 * 1024
+# The slip's cap plus room for the rest of the form; a larger request is refused unread, and a
+# chunked one at the chunk that crosses it.
+MAX_FORM_BYTES = MAX_IMAGE_BYTES + FORM_OVERHEAD_BYTES
 
 
 def _read_slip_reference(content: bytes) -> str | None:
@@ -62,11 +64,9 @@ class FormExpired(Exception):
 async def read_paid_form(request: Request, session: Session) -> Slip | None:
     """The slip an I've paid form carries (None when no file was chosen); FormExpired without this
     session's form token, SlipRefused for what is not a slip we accept."""
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_FORM_BYTES:
-        raise SlipRefused("paid.slip_too_large", 422)
+    capped = within_limit(request, MAX_FORM_BYTES, lambda: SlipRefused("paid.slip_too_large", 422))
     try:
-        form = await request.form(max_files=1, max_fields=10)
+        form = await capped.form(max_files=1, max_fields=10)
     except StarletteHTTPException:  # not a form this page sends
         raise SlipRefused("paid.form_invalid", 400) from None
     try:
