@@ -23,7 +23,7 @@ NOW = datetime.now(UTC)
 def _example_values() -> set[str]:
     lines = (ROOT / "deploy" / "env.example").read_text().splitlines()
     pairs = (line.lstrip("# ").split("=", 1) for line in lines if "=" in line)
-    return {value for name, value in pairs if "SECRET" in name or "PASSWORD" in name}
+    return {value for name, value in pairs if ("SECRET" in name or "PASSWORD" in name) and value}
 
 
 def _production(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
