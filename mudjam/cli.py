@@ -28,7 +28,13 @@ def _equipment(value: str) -> dict[str, str]:
 
 
 def dev_token(args: argparse.Namespace) -> None:
-    secret = AuthSettings().jwt_secret.get_secret_value()
+    auth = AuthSettings()
+    if args.ttl_hours * 3600 > auth.max_token_lifetime_s:
+        hours = auth.max_token_lifetime_s / 3600
+        raise SystemExit(
+            f"mudjam dev-token: --ttl-hours is at most {hours:g} (MUDJAM_AUTH_MAX_TOKEN_LIFETIME_S)"
+        )
+    secret = auth.jwt_secret.get_secret_value()
     print(
         issue_token(
             secret,
@@ -39,7 +45,7 @@ def dev_token(args: argparse.Namespace) -> None:
             roles=[r.strip() for r in args.roles.split(",") if r.strip()],
             now=datetime.now(UTC),
             ttl=timedelta(hours=args.ttl_hours),
-            issuer=AuthSettings().jwt_issuer,
+            issuer=auth.jwt_issuer,
         )
     )
 

@@ -97,13 +97,27 @@ def service_token(secret: str, *, service: str, tenant_id: str, now: datetime, i
     )
 
 
-def verify_token(secret: str, token: str, *, issuer: str = "mudjam") -> Principal:
+# What a bearer token may be issued for at most, unless the verifier says otherwise.
+MAX_TOKEN_LIFETIME = timedelta(hours=24)
+
+
+def verify_token(
+    secret: str, token: str, *, issuer: str = "mudjam", max_lifetime: timedelta = MAX_TOKEN_LIFETIME
+) -> Principal:
+    """The staff principal of a bearer token whose signature, issuer and expiry hold and which was
+    issued for no longer than `max_lifetime`."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=["HS256"], issuer=issuer, options={"require": ["sub", "exp", "iss"]}
+            token,
+            secret,
+            algorithms=["HS256"],
+            issuer=issuer,
+            options={"require": ["sub", "exp", "iat", "iss"]},
         )
         if claims.get("typ") is not None:  # a link's or a sign-in link's token is no bearer token
             raise InvalidToken(f"a {claims['typ']} token is not a staff token")
+        if int(claims["exp"]) - int(claims["iat"]) > max_lifetime.total_seconds():
+            raise InvalidToken(f"the token was issued for longer than {max_lifetime}")
         return Principal(
             user_id=str(claims["sub"]),
             name=str(claims.get("name") or claims["sub"]),

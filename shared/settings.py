@@ -9,6 +9,35 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Dev-only signing secret, so `make run` works with no configuration. Production refuses it.
 DEV_ONLY_JWT_SECRET = "dev-only-insecure-jwt-secret-do-not-use-in-production"
+DEV_ONLY_SESSION_SECRET = "dev-only-insecure-portal-session-secret-do-not-use-in-production"
+
+# A secret an HS256 key is made of needs at least this many bytes (RFC 7518 §3.2: the hash's size).
+MIN_SECRET_BYTES = 32
+# Secrets anyone can read in this repository (deploy/env.example, the dev defaults); production refuses
+# each of them however long it is. A unit test keeps this list equal to deploy/env.example's values.
+PUBLISHED_SECRETS = frozenset(
+    {
+        DEV_ONLY_JWT_SECRET,
+        DEV_ONLY_SESSION_SECRET,
+        "change-me-to-a-long-random-string",
+        "change-me-to-another-long-random-string",
+        "change-me",
+    }
+)
+
+
+def refuse_weak_secret(setting: str, secret: SecretStr) -> None:
+    """Production's rule for a signing secret: ValueError naming the setting when it is published in
+    this repository or shorter than MIN_SECRET_BYTES."""
+    value = secret.get_secret_value()
+    if value in PUBLISHED_SECRETS:
+        raise ValueError(
+            f"{setting} is an example or dev value from the repository: set a secret of your own"
+        )
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        raise ValueError(
+            f"{setting} is too short: at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`)"
+        )
 
 
 class KafkaSettings(BaseSettings):
@@ -30,6 +59,9 @@ class AuthSettings(BaseSettings):
     jwt_secret: SecretStr = SecretStr(DEV_ONLY_JWT_SECRET)
     jwt_issuer: str = "mudjam"
     token_ttl_s: int = 12 * 3600
+    # A bearer token is refused when it was issued for longer than this (or carries no issue time),
+    # so a leaked or hand-made token cannot stay valid for a year.
+    max_token_lifetime_s: int = Field(24 * 3600, gt=0)
 
 
 class ServiceUrls(BaseSettings):
@@ -60,11 +92,8 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_dev_secret_in_production(self) -> "ServiceSettings":
-        if (
-            self.environment == "production"
-            and self.auth.jwt_secret.get_secret_value() == DEV_ONLY_JWT_SECRET
-        ):
-            raise ValueError("MUDJAM_AUTH_JWT_SECRET must be set in production")
+        if self.environment == "production":
+            refuse_weak_secret("MUDJAM_AUTH_JWT_SECRET", self.auth.jwt_secret)
         if self.environment == "production" and self.clock_offset:
             raise ValueError("MUDJAM_CLOCK_OFFSET is for dev and tests only")
         return self

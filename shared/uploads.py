@@ -3,12 +3,14 @@ in: a request larger than the cap allows is refused at the chunk that crosses it
 it declares its length), never spooled whole to disk first."""
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Message
 
+from shared.auth import Principal
 from shared.db import IdempotentRequest
 from shared.images import MAX_IMAGE_BYTES, ImageRefused
 
@@ -30,17 +32,13 @@ def image_form_schema(field: str = "file", description: str = "") -> dict[str, A
     }
 
 
-async def read_uploaded_image(
-    request: Request, *, field: str = "file", max_bytes: int = MAX_IMAGE_BYTES
-) -> bytes:
-    """The bytes of the form's file `field`, at most `max_bytes` + 1 of them, so that `accept_image`
-    refuses an image over the cap; ImageRefused naming the field when the request is too large for
-    the cap or carries no such file."""
-    limit = max_bytes + FORM_OVERHEAD_BYTES
-    too_large = f"The image is larger than {max_bytes // (1024 * 1024)} MB"
+def within_limit(request: Request, limit: int, refusal: Callable[[], Exception]) -> Request:
+    """The request with its body capped while it streams in: `refusal()` is raised at once when it
+    declares more than `limit` bytes, else at the chunk that crosses the limit (a chunked body, which
+    declares none), so the rest is never read or spooled to disk."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise ImageRefused(too_large, field=field)
+        raise refusal()
     received = 0
 
     async def receive_within_limit() -> Message:
@@ -48,10 +46,23 @@ async def read_uploaded_image(
         message = await request.receive()
         received += len(message.get("body", b""))
         if received > limit:
-            raise ImageRefused(too_large, field=field)
+            raise refusal()
         return message
 
-    form = await Request(request.scope, receive_within_limit).form(max_files=1, max_fields=10)
+    return Request(request.scope, receive_within_limit)
+
+
+async def read_uploaded_image(
+    request: Request, *, field: str = "file", max_bytes: int = MAX_IMAGE_BYTES
+) -> bytes:
+    """The bytes of the form's file `field`, at most `max_bytes` + 1 of them, so that `accept_image`
+    refuses an image over the cap; ImageRefused naming the field when the request is too large for
+    the cap or carries no such file."""
+    too_large = f"The image is larger than {max_bytes // (1024 * 1024)} MB"
+    capped = within_limit(
+        request, max_bytes + FORM_OVERHEAD_BYTES, lambda: ImageRefused(too_large, field=field)
+    )
+    form = await capped.form(max_files=1, max_fields=10)
     try:
         upload = form.get(field)
         if not isinstance(upload, UploadFile):
@@ -61,8 +72,10 @@ async def read_uploaded_image(
         await form.close()
 
 
-def idempotent_upload(request: Request, tenant_id: str, key: str, content: bytes) -> IdempotentRequest:
+def idempotent_upload(request: Request, staff: Principal, key: str, content: bytes) -> IdempotentRequest:
     """The upload command's idempotency record: the form was consumed by parsing, so the request is
     fingerprinted by the file it carries."""
     fingerprint = hashlib.sha256(f"POST {request.url.path}\n".encode() + content).hexdigest()
-    return IdempotentRequest(tenant_id, key, fingerprint)
+    return IdempotentRequest.by(
+        tenant_id=staff.tenant_id, user_id=staff.user_id, key=key, fingerprint=fingerprint
+    )

@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 from uuid import uuid4
 
@@ -22,7 +22,9 @@ from prometheus_client import make_asgi_app
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import InvalidToken, Principal, verify_token
 from shared.clock import Clock
@@ -114,6 +116,61 @@ def install_correlation(app: FastAPI) -> None:
         return response
 
 
+# Every request body is refused past this (documents' uploads set their own): a slip or a proof
+# image of at most 5 MB and its form, with room to spare; JSON commands are a few kilobytes.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+
+
+class BodyLimit:
+    """Refuses a request body over `max_bytes` while it streams in, whatever route reads it: at once
+    when it declares a larger Content-Length, else at the chunk that crosses the limit (a chunked
+    body declares none), answering 413 naming `body` instead of anything the route would have said.
+    Routes with a smaller cap (images) refuse earlier with their own message."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        received, exceeded, started = 0, False, False
+
+        async def receive_within_limit() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                exceeded = True
+                raise TooLarge("The request body is too large", field="body")
+            return message
+
+        async def send_unless_refused(message: Message) -> None:
+            nonlocal started
+            if not exceeded:
+                started = started or message["type"] == "http.response.start"
+                await send(message)
+
+        try:
+            await self.app(scope, receive_within_limit, send_unless_refused)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        megabytes = self.max_bytes / (1024 * 1024)
+        message = f"The request body is larger than {megabytes:g} MB"
+        response = JSONResponse(error_body("too_large", message, [("body", message)]), 413)
+        response.headers["Connection"] = "close"  # the rest of the body is not read
+        await response(scope, receive, send)
+
+
 def create_app(
     *,
     title: str,
@@ -124,8 +181,10 @@ def create_app(
     clock: Clock,
     auth: AuthSettings,
     version: str = "1.0.0",
+    max_request_bytes: int = MAX_REQUEST_BYTES,
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.add_middleware(BodyLimit, max_bytes=max_request_bytes)
     app.state.engine, app.state.clock, app.state.auth_settings = engine, clock, auth
     install_error_handlers(app)
     install_correlation(app)
@@ -136,8 +195,10 @@ def create_app(
         try:
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
-        except Exception as error:
-            return JSONResponse({"status": "unavailable", "database": str(error)[:200]}, 503)
+        except Exception:
+            # The reason goes to the log only: its text can name hosts, users and databases.
+            log.exception("health check: the database is unreachable")
+            return JSONResponse({"status": "unavailable", "service": title, "database": "unreachable"}, 503)
         return JSONResponse({"status": "ok", "service": title})
 
     @app.get("/asyncapi.json", tags=["operations"], summary="The topics this service uses (AsyncAPI)")
@@ -163,7 +224,10 @@ async def current_staff(
     settings: AuthSettings = request.app.state.auth_settings
     try:
         return verify_token(
-            settings.jwt_secret.get_secret_value(), credentials.credentials, issuer=settings.jwt_issuer
+            settings.jwt_secret.get_secret_value(),
+            credentials.credentials,
+            issuer=settings.jwt_issuer,
+            max_lifetime=timedelta(seconds=settings.max_token_lifetime_s),
         )
     except InvalidToken as error:
         raise NotAuthenticated(f"Invalid bearer token: {error}") from error
@@ -204,11 +268,14 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-async def idempotent_request(request: Request, tenant_id: str, key: str) -> IdempotentRequest:
+async def idempotent_request(request: Request, staff: Principal, key: str) -> IdempotentRequest:
+    """The command's idempotency record, fingerprinted by its method, path and body."""
     fingerprint = hashlib.sha256(
         request.method.encode() + b" " + str(request.url.path).encode() + b"\n" + await request.body()
     ).hexdigest()
-    return IdempotentRequest(tenant_id=tenant_id, key=key, fingerprint=fingerprint)
+    return IdempotentRequest.by(
+        tenant_id=staff.tenant_id, user_id=staff.user_id, key=key, fingerprint=fingerprint
+    )
 
 
 async def run_command(

@@ -13,6 +13,8 @@ import pypdfium2 as pdfium
 import segno
 import zxingcpp
 from PIL import Image, ImageDraw
+from starlette.requests import Request
+from starlette.types import Message
 
 from shared.promptpay import crc16_ccitt_false
 
@@ -106,3 +108,37 @@ def slip_screenshot(reference: str = "2026112314552800001") -> bytes:
     out = io.BytesIO()
     screen.save(out, format="PNG")
     return out.getvalue()
+
+
+# Uploads arriving in chunks ------------------------------------------------------------------------
+
+BOUNDARY = "mudjamboundary"
+CHUNK = 64 * 1024
+
+
+def multipart_form(content: bytes, field: str = "file") -> bytes:
+    return (
+        (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="slip.png"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+
+
+class ChunkedUpload:
+    """A client sending a body in chunks of CHUNK bytes, with or without declaring its length;
+    counts how much of it the server asked for."""
+
+    def __init__(self, body: bytes, *, declare_length: bool) -> None:
+        self.body, self.sent = body, 0
+        headers = [(b"content-type", f"multipart/form-data; boundary={BOUNDARY}".encode())]
+        if declare_length:
+            headers.append((b"content-length", str(len(body)).encode()))
+        self.request = Request({"type": "http", "method": "POST", "headers": headers}, self.receive)
+
+    async def receive(self) -> Message:
+        chunk = self.body[self.sent : self.sent + CHUNK]
+        self.sent += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": self.sent < len(self.body)}

@@ -80,6 +80,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         clock=clock,
         auth=settings.auth,
+        max_request_bytes=settings.intake_max_bytes + 1024 * 1024,  # uploads check their own cap
     )
     app.state.document_storage = storage
     app.state.documents_settings = settings

@@ -4,11 +4,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.portal.domain.staff import SessionLifetime
-from shared.settings import ServiceSettings
-
-# Dev-only secret for session cookies and sealed link tokens, so `make run` works with no
-# configuration. Production refuses it.
-DEV_ONLY_SESSION_SECRET = "dev-only-insecure-portal-session-secret-do-not-use-in-production"
+from shared.settings import DEV_ONLY_SESSION_SECRET, ServiceSettings, refuse_weak_secret
 
 
 class Settings(ServiceSettings):
@@ -16,6 +12,8 @@ class Settings(ServiceSettings):
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/mudjam_portal"
     port: int = 8000
+    # Signs session cookies and sealed link tokens; the dev default lets `make run` work with no
+    # configuration, and production refuses it.
     session_secret: SecretStr = SecretStr(DEV_ONLY_SESSION_SECRET)
     # A session cookie outlives neither its link nor this.
     session_max_age_s: int = 365 * 24 * 3600
@@ -25,11 +23,10 @@ class Settings(ServiceSettings):
 
     @model_validator(mode="after")
     def _no_dev_session_secret_in_production(self) -> "Settings":
-        if (
-            self.environment == "production"
-            and self.session_secret.get_secret_value() == DEV_ONLY_SESSION_SECRET
-        ):
-            raise ValueError("PORTAL_SESSION_SECRET must be set in production")
+        if self.environment == "production":
+            refuse_weak_secret("PORTAL_SESSION_SECRET", self.session_secret)
+            if self.session_secret == self.auth.jwt_secret:
+                raise ValueError("PORTAL_SESSION_SECRET must differ from MUDJAM_AUTH_JWT_SECRET")
         return self
 
     @property

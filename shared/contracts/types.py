@@ -1,6 +1,7 @@
 """Constrained field types shared by contracts and HTTP schemas."""
 
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -22,3 +23,21 @@ LongText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=4000), AfterValidator(_no_control_characters)
 ]
 Language = Literal["th", "en"]
+
+
+def _known_time_zone(value: str) -> str:
+    # Checked where the contract is parsed: a business's dates (document numbers' years, due dates,
+    # the return deadline) are all read on this clock, so a misspelt zone must never be stored.
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value[:64]!r}: use an IANA name such as Asia/Bangkok") from None
+    return value
+
+
+TimeZone = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_known_time_zone),
+    Field(examples=["Asia/Bangkok"], description="an IANA time zone name"),
+]

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import EventPayload
-from shared.contracts.types import Id, Language, LongText, RequiredText, Text
+from shared.contracts.types import Id, Language, LongText, RequiredText, Text, TimeZone
 from shared.money import NonNegativeMoney, PositiveMoney
 
 TaxId = Annotated[str, Field(pattern=r"^\d{13}$")]
@@ -53,7 +53,7 @@ class TenantSettingsUpdated(EventPayload):
     phone: Text = ""
     email: Text = ""
     promptpay_id: Text = ""
-    timezone: str = "Asia/Bangkok"
+    timezone: TimeZone = "Asia/Bangkok"
     vat_rates: list[VatRate] = [VatRate(effective_from=date(1992, 1, 1), rate=Decimal("0.07"))]
     vat_rounding: Literal["satang", "baht"] = "satang"
     payment_terms_days: Annotated[int, Field(ge=0, le=365)] = 30

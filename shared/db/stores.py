@@ -130,6 +130,13 @@ class IdempotentRequest:
     key: str
     fingerprint: str
 
+    @classmethod
+    def by(cls, *, tenant_id: str, user_id: str, key: str, fingerprint: str) -> "IdempotentRequest":
+        """One user's command: keys are per tenant and per user, so the same key from another user
+        acts on its own and never replays this user's response (a portal link's token, say). The
+        key header holds no spaces, so "user key" names exactly one (user, key) pair."""
+        return cls(tenant_id=tenant_id, key=f"{user_id} {key}", fingerprint=fingerprint)
+
 
 @dataclass(frozen=True)
 class StoredResponse:

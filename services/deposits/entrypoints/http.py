@@ -72,9 +72,7 @@ async def create_deposit(
         )
         return await _detail(uow, staff, deposit.id)
 
-    return await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    return await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
 
 
 @router.post(
@@ -107,9 +105,7 @@ async def collect(
         )
         return await _detail(uow, staff, deposit_id)
 
-    return await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    return await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
 
 
 @router.post(
@@ -142,9 +138,7 @@ async def upload_collection_proof(
         )
         return await _detail(uow, staff, deposit_id)
 
-    return await run_command(
-        uow, idempotent_upload(request, staff.tenant_id, key, content), act, status_code=201
-    )
+    return await run_command(uow, idempotent_upload(request, staff, key, content), act, status_code=201)
 
 
 @router.get(
@@ -195,9 +189,7 @@ async def return_deposit(
         )
         return await _detail(uow, staff, deposit_id)
 
-    return await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    return await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
 
 
 @router.post(
@@ -223,7 +215,7 @@ async def void_return(
         )
         return await _detail(uow, staff, deposit_id)
 
-    return await run_command(uow, await idempotent_request(request, staff.tenant_id, key), act)
+    return await run_command(uow, await idempotent_request(request, staff, key), act)
 
 
 @router.get("/dashboard", summary="Total held, pending, collected and returned this month")

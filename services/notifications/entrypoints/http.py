@@ -66,7 +66,7 @@ async def mark_read(
         alert = await use_cases.mark_alert_read(uow=uow, staff=staff, alert_id=alert_id, now=now)
         return AlertOut.of(alert)
 
-    return await run_command(uow, await idempotent_request(request, staff.tenant_id, key), act)
+    return await run_command(uow, await idempotent_request(request, staff, key), act)
 
 
 @router.get(

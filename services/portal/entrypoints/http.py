@@ -88,9 +88,7 @@ async def issue_link(
             **LinkIssuedRecord.scope_of(issued.link.scope),
         )
 
-    stored = await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    stored = await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
     record = LinkIssuedRecord.model_validate(json.loads(bytes(stored.body)))
     token = unseal_token(record.sealed_token, secret=secret, link_id=record.id)
     issued = LinkIssuedOut(
@@ -120,7 +118,7 @@ async def revoke_link(
         link = await use_cases.revoke_link(uow=uow, staff=staff, link_id=link_id, now=now)
         return LinkOut.of(link, now)
 
-    return await run_command(uow, await idempotent_request(request, staff.tenant_id, key), act)
+    return await run_command(uow, await idempotent_request(request, staff, key), act)
 
 
 @router.get("", summary="A customer's links (or all the business's), newest first")

@@ -262,7 +262,7 @@ async def report_paid(invoice_id: str, request: Request, session: CustomerSessio
     async with _uow(request) as uow:
         page = await use_cases.invoice(uow=uow, session=session, invoice_id=invoice_uuid)
     try:
-        slip = await read_paid_form(request, session)
+        slip = await read_paid_form(request, session, read_reference=page.invoice.open_report is None)
     except FormExpired:
         return _message(request, session, "form_expired.title", "form_expired.body", 403)
     except SlipRefused as refused:

@@ -4,9 +4,10 @@ import io
 
 import pytest
 import segno
+import zxingcpp
 from PIL import Image
 
-from shared.images import ImageRefused, accept_image, read_qr_codes
+from shared.images import QR_READ_MAX_SIDE, ImageRefused, accept_image, read_qr_codes
 from shared.slips import slip_reference
 from tests.helpers import slip_qr_text
 
@@ -53,3 +54,54 @@ def test_the_qr_on_a_screenshot_is_read() -> None:
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=5, border=4)
     assert read_qr_codes(accept_image(buffer.getvalue(), field="slip").content) == [text]
+
+
+def _bomb_png(side: int) -> bytes:
+    """A tiny PNG of side × side white pixels (it compresses to kilobytes)."""
+    buffer = io.BytesIO()
+    Image.new("1", (side, side), 1).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def test_a_tiny_png_of_forty_million_pixels_is_refused_before_it_is_decoded() -> None:
+    bomb = _bomb_png(6300)
+    assert len(bomb) < 64 * 1024
+    with pytest.raises(ImageRefused, match="too many pixels") as refused:
+        accept_image(bomb, field="slip")
+    assert refused.value.field == "slip"
+
+
+def test_a_twelve_megapixel_photo_of_a_slip_is_accepted_and_its_qr_read() -> None:
+    text = slip_qr_text("2026112314552800001")
+    photo = Image.new("RGB", (4000, 3000), "white")
+    qr = io.BytesIO()
+    segno.make(text, error="m").save(qr, kind="png", scale=12, border=4)
+    photo.paste(Image.open(qr), (1500, 1000))
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=90)
+
+    accepted = accept_image(buffer.getvalue(), field="slip")
+
+    assert (accepted.width, accepted.height) == (4000, 3000)
+    assert read_qr_codes(accepted.content) == [text]
+
+
+def test_a_large_photo_is_reduced_and_read_in_grey_before_its_qr_is_looked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The QR reader's cost grows with the pixels it is given: a 12-megapixel photo reaches it as a
+    grey image at most QR_READ_MAX_SIDE on its longer side."""
+    seen: list[tuple[str, tuple[int, int]]] = []
+
+    def read_barcodes(image: Image.Image) -> list[object]:
+        seen.append((image.mode, image.size))
+        return []
+
+    monkeypatch.setattr(zxingcpp, "read_barcodes", read_barcodes)
+    buffer = io.BytesIO()
+    Image.new("RGB", (4000, 3000), "white").save(buffer, format="PNG")
+
+    assert read_qr_codes(buffer.getvalue()) == []
+    [(mode, size)] = seen
+    assert mode == "L"
+    assert max(size) <= QR_READ_MAX_SIDE

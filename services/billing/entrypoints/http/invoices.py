@@ -52,9 +52,7 @@ async def create_invoice(
         )
         return await invoice_out(uow, staff, invoice.id, now)
 
-    return await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    return await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
 
 
 @router.put("/{invoice_id}/lines", response_model=InvoiceOut, summary="Replace a draft's lines")
@@ -75,7 +73,7 @@ async def edit_lines(
         )
         return await invoice_out(uow, staff, invoice_id, now)
 
-    return await run_command(uow, await idempotent_request(request, staff.tenant_id, key), act)
+    return await run_command(uow, await idempotent_request(request, staff, key), act)
 
 
 @router.post(
@@ -104,7 +102,7 @@ async def send_invoice(
         )
         return await invoice_out(uow, staff, invoice_id, now)
 
-    return await run_command(uow, await idempotent_request(request, staff.tenant_id, key), act)
+    return await run_command(uow, await idempotent_request(request, staff, key), act)
 
 
 @router.post(
@@ -124,9 +122,7 @@ async def issue_tax_invoice(
         )
         return TaxInvoiceOut.of(issued)
 
-    return await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    return await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
 
 
 @router.get("", summary="List invoices, filtered; each with its overdue flag as of now")

@@ -1,6 +1,5 @@
 """Payments on invoices (RC) with their proofs, and pre-payments on jobs (PREREC)."""
 
-import hashlib
 from typing import Annotated
 from uuid import UUID
 
@@ -19,8 +18,8 @@ from services.billing.entrypoints.schemas import (
 )
 from shared.auth import Role
 from shared.contracts.types import Id
-from shared.db import IdempotentRequest
 from shared.images import MAX_IMAGE_BYTES
+from shared.uploads import idempotent_upload
 from shared.web import IdempotencyKeyHeader, Now, Staff, idempotent_request, run_command
 
 router = APIRouter(prefix="/v1/invoices", tags=["payments"], responses=RESPONSES)
@@ -58,9 +57,7 @@ async def record_payment(
         )
         return await invoice_out(uow, staff, invoice_id, now)
 
-    return await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    return await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
 
 
 @router.post(
@@ -81,8 +78,6 @@ async def upload_proof(
 ) -> JSONResponse:
     staff.require_role(Role.STAFF, Role.MANAGER)
     content = await file.read(MAX_IMAGE_BYTES + 1)  # one byte over the cap is enough to refuse it
-    # The form body was consumed by parsing: the request is fingerprinted by the file it carries.
-    fingerprint = hashlib.sha256(f"POST {request.url.path}\n".encode() + content).hexdigest()
 
     async def act(uow: BillingUnitOfWork) -> InvoiceOut:
         await use_cases.attach_proof(
@@ -90,7 +85,7 @@ async def upload_proof(
         )
         return await invoice_out(uow, staff, invoice_id, now)
 
-    return await run_command(uow, IdempotentRequest(staff.tenant_id, key, fingerprint), act, status_code=201)
+    return await run_command(uow, idempotent_upload(request, staff, key, content), act, status_code=201)
 
 
 @router.get(
@@ -138,9 +133,7 @@ async def record_prepayment(
         )
         return PrepaymentOut.of(prepayment)
 
-    return await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    return await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
 
 
 @jobs_router.get("/{job_id}/prepayments", summary="A job's pre-payments, and the invoice each is on")

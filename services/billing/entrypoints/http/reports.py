@@ -54,4 +54,4 @@ async def dismiss_report(
         )
         return ReportOut.of(report)
 
-    return await run_command(uow, await idempotent_request(request, staff.tenant_id, key), act)
+    return await run_command(uow, await idempotent_request(request, staff, key), act)

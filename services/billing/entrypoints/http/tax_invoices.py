@@ -38,9 +38,7 @@ async def issue_tax_invoice(
         )
         return TaxInvoiceOut.of(issued)
 
-    return await run_command(
-        uow, await idempotent_request(request, staff.tenant_id, key), act, status_code=201
-    )
+    return await run_command(uow, await idempotent_request(request, staff, key), act, status_code=201)
 
 
 @router.get("/v1/tax-invoices/{tax_invoice_id}", summary="A tax invoice as issued")
