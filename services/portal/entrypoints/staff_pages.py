@@ -38,6 +38,7 @@ from shared.contracts.deposits import DepositReturned
 from shared.labels import DEPOSIT_STATUSES, label
 from shared.money import format_thb
 from shared.thai import format_date
+from shared.uploads import within_limit
 from shared.web import Now, engine_of
 
 log = logging.getLogger(__name__)
@@ -173,12 +174,23 @@ async def each_item(
             return
 
 
+class FormTooLarge(Exception):
+    """The posted form is over its byte limit (declared, or counted as its chunks arrive)."""
+
+
 async def read_form(
-    request: Request, session: StaffSession, *, max_files: int = 0, max_fields: int = 20
+    request: Request,
+    session: StaffSession,
+    *,
+    max_files: int = 0,
+    max_fields: int = 20,
+    max_bytes: int | None = None,
 ) -> FormData:
-    """The posted form, once its anti-forgery token is this session's; FormRefused otherwise."""
+    """The posted form, once its anti-forgery token is this session's; FormRefused otherwise, and
+    FormTooLarge as soon as it is over `max_bytes`, before the rest of it is read."""
+    source = within_limit(request, max_bytes, FormTooLarge) if max_bytes else request
     try:
-        form = await request.form(max_files=max_files, max_fields=max_fields)
+        form = await source.form(max_files=max_files, max_fields=max_fields)
     except StarletteHTTPException:  # not a form a console page sends
         raise FormRefused from None
     if not csrf_matches(console_of(request).csrf(session), form.get("csrf")):

@@ -30,6 +30,7 @@ from services.portal.entrypoints.pages import PRIVATE_HEADERS
 from services.portal.entrypoints.staff_pages import (
     STAFF_COOKIE,
     FormRefused,
+    FormTooLarge,
     SignedInStaff,
     business_today,
     calls_for,
@@ -45,13 +46,14 @@ from services.portal.translations import receipt_lines, translate
 from services.portal.use_cases import staff as staff_use_cases
 from shared.contracts.documents import DocumentKind, document_id
 from shared.images import MAX_IMAGE_BYTES
+from shared.uploads import FORM_OVERHEAD_BYTES
 from shared.web import Now, engine_of
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/staff", include_in_schema=False)
 PAGE_SIZE = 25
 _MAX_TOKEN_CHARS = 2000
-_MAX_FORM_BYTES = MAX_IMAGE_BYTES + 64 * 1024
+_MAX_FORM_BYTES = MAX_IMAGE_BYTES + FORM_OVERHEAD_BYTES
 
 
 class ConsolePageNotFound(Exception):
@@ -373,8 +375,9 @@ async def collect(deposit_id: str, request: Request, session: SignedInStaff, now
     """Money received: amount (the outstanding by default), method, reference, date (may be
     back-dated), and an optional proof image attached to the collection once it is recorded."""
     the_id = _uuid(deposit_id)
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > _MAX_FORM_BYTES:
+    try:
+        form = await read_form(request, session, max_files=1, max_bytes=_MAX_FORM_BYTES)
+    except FormTooLarge:
         return await _deposit_page(
             request,
             session,
@@ -384,7 +387,6 @@ async def collect(deposit_id: str, request: Request, session: SignedInStaff, now
             collect_open=True,
             now=now,
         )
-    form = await read_form(request, session, max_files=1)
     collect_form = CollectForm.of(dict(form))
     key = console.form_text(form.get("form_key")) or str(uuid4())
     proof = await _proof(form.get("proof"))
@@ -418,10 +420,10 @@ async def attach_proof(
 ) -> Response:
     """A proof image for a collection already recorded: after one was refused, or to replace it."""
     the_id, the_collection = _uuid(deposit_id), _uuid(collection_id)
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > _MAX_FORM_BYTES:
+    try:
+        form = await read_form(request, session, max_files=1, max_bytes=_MAX_FORM_BYTES)
+    except FormTooLarge:
         return _redirect(f"/staff/deposits/{the_id}?proof_not_attached=too_large")
-    form = await read_form(request, session, max_files=1)
     key = console.form_text(form.get("form_key")) or str(uuid4())
     proof = await _proof(form.get("proof"))
     await form.close()
