@@ -304,6 +304,7 @@ class ReferenceData:
             email=row.email,
             billing_staff_emails=tuple(row.billing_staff_emails),
             default_language=row.default_language,
+            timezone=row.timezone,
         )
 
     async def save_tenant(self, tenant: Tenant) -> None:
@@ -314,6 +315,7 @@ class ReferenceData:
             "email": tenant.email,
             "billing_staff_emails": list(tenant.billing_staff_emails),
             "default_language": tenant.default_language,
+            "timezone": tenant.timezone,
         }
         await self._conn.execute(
             insert(tenants)

@@ -28,6 +28,7 @@ tenants = Table(
     Column("email", Text, nullable=False),
     Column("billing_staff_emails", JSONB, nullable=False),
     Column("default_language", Text, nullable=False),
+    Column("timezone", Text, nullable=False, server_default="Asia/Bangkok"),
 )
 
 customers = Table(

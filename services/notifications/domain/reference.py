@@ -18,6 +18,7 @@ class Tenant:
     email: str = ""
     billing_staff_emails: tuple[str, ...] = ()
     default_language: str = "th"
+    timezone: str = "Asia/Bangkok"  # the business's clock, for the times staff alerts give
 
     @classmethod
     def of(cls, tenant_id: str, settings: TenantSettingsUpdated) -> Self:
@@ -29,6 +30,7 @@ class Tenant:
             email=settings.email,
             billing_staff_emails=tuple(dict.fromkeys(e for e in settings.billing_staff_emails if e)),
             default_language=settings.default_language,
+            timezone=settings.timezone,
         )
 
     def business_name(self, language: str) -> str:

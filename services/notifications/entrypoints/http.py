@@ -13,7 +13,15 @@ from services.notifications.domain import NoticeStatus
 from services.notifications.entrypoints.schemas import AlertOut, InboxOut, NoticeOut, NoticePageOut
 from shared.auth import Role
 from shared.contracts.types import Id
-from shared.web import IdempotencyKeyHeader, Now, Staff, engine_of, idempotent_request, run_command
+from shared.web import (
+    IdempotencyKeyHeader,
+    Now,
+    Staff,
+    StaffReader,
+    engine_of,
+    idempotent_request,
+    run_command,
+)
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No or invalid staff bearer token"},
@@ -36,7 +44,7 @@ Uow = Annotated[NotificationsUnitOfWork, Depends(new_uow)]
 
 @router.get("/inbox", tags=["inbox"], summary="Staff alerts of your tenant and branches, newest first")
 async def list_inbox(
-    staff: Staff,
+    staff: StaffReader,
     uow: Uow,
     unread: Annotated[bool, Query(description="Only alerts nobody has marked read")] = False,
     limit: Limit = 50,
@@ -75,7 +83,7 @@ async def mark_read(
     summary="The delivery log: every email sent or to be sent, with its status and attempts",
 )
 async def list_notices(
-    staff: Staff,
+    staff: StaffReader,
     uow: Uow,
     customer_id: Id | None = None,
     status: NoticeStatus | None = None,

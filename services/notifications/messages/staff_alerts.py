@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from services.notifications.domain import (
     Alert,
@@ -11,7 +12,6 @@ from services.notifications.domain import (
     Email,
     Tenant,
 )
-from shared.clock import BANGKOK
 from shared.labels import DOCUMENT_KINDS, RETURN_KINDS, label
 from shared.money import format_thb
 from shared.thai import format_date
@@ -86,9 +86,11 @@ def notice_failed_alert(
     )
 
 
-def _moment(at: datetime) -> str:
-    local = at.astimezone(BANGKOK)
-    return f"{format_date(local.date(), 'en')} at {local:%H:%M} (Bangkok time)"
+def _moment(at: datetime, timezone: str) -> str:
+    """The moment on the business's clock, naming the clock ("Bangkok time")."""
+    local = at.astimezone(ZoneInfo(timezone))
+    place = timezone.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{format_date(local.date(), 'en')} at {local:%H:%M} ({place} time)"
 
 
 def payment_reported_alert(
@@ -98,12 +100,13 @@ def payment_reported_alert(
     customer_name: str,
     amount: Decimal,
     reported_at: datetime,
+    timezone: str,
     slip_url: str | None,
     slip_reference: str | None,
 ) -> AlertText:
     lines = [
         f"{customer_name} reported paying {format_thb(amount)} for {invoice_number} "
-        f"on {_moment(reported_at)}.",
+        f"on {_moment(reported_at, timezone)}.",
         "Check the bank account, then record the payment against the report, or dismiss it with a reason. "
         "The invoice stays unpaid until a payment is recorded.",
     ]

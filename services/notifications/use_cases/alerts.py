@@ -6,7 +6,7 @@ from uuid import UUID, uuid4, uuid5
 
 from services.notifications import messages
 from services.notifications.adapters.uow import NotificationsUnitOfWork
-from services.notifications.domain import Alert, AlertText, Notice
+from services.notifications.domain import Alert, AlertText, Notice, Tenant
 from shared.context import Trace
 from shared.contracts.billing import InvoiceOverdue, PaymentReportReceived
 from shared.contracts.deposits import DepositReturned, DepositReturnOverdue
@@ -118,6 +118,7 @@ async def alert_payment_reported(
     each per source event; returns the alerts raised now."""
     name = fact.customer_name or await _customer_name(uow, event.tenant_id, fact.customer_id)
     slip_url = slip_link(fact.slip_id, tenant_id=event.tenant_id) if fact.slip_id else None
+    tenant = await uow.reference.tenant(event.tenant_id) or Tenant(event.tenant_id)
     texts = [
         (
             event.id,
@@ -127,6 +128,7 @@ async def alert_payment_reported(
                 customer_name=name,
                 amount=fact.amount,
                 reported_at=fact.reported_at,
+                timezone=tenant.timezone,
                 slip_url=slip_url,
                 slip_reference=fact.slip_reference,
             ),

@@ -296,3 +296,25 @@ async def test_a_failed_attempt_is_logged_and_waits_for_its_backoff(engine: Asyn
     assert "ConnectionRefusedError" in (notice.last_error or "")
     assert notice.next_attempt_at is not None
     assert notice.next_attempt_at > clock.now()
+
+
+async def test_the_business_s_time_zone_is_kept_for_the_times_its_staff_alerts_give(
+    engine: AsyncEngine,
+) -> None:
+    consumer = _consumer(engine)
+    tenant_id = f"t-{uuid4().hex[:10]}"
+    settings = TenantSettingsUpdated(
+        business_name_en="Tokyo Tool Rentals",
+        business_name_th="โตเกียว ทูล เรนทัล",
+        address_en="Tokyo",
+        address_th="โตเกียว",
+        tax_id="0105556012345",
+        timezone="Asia/Tokyo",
+    )
+    await consumer.apply(_envelope(settings, tenant_id, tenant_id))
+
+    async with NotificationsUnitOfWork(engine) as uow:
+        tenant = await uow.reference.tenant(tenant_id)
+
+    assert tenant is not None
+    assert tenant.timezone == "Asia/Tokyo"

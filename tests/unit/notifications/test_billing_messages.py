@@ -282,6 +282,7 @@ def test_a_reported_payment_alert_names_the_invoice_amount_customer_and_links_th
         customer_name="Somchai Jaidee",
         amount=Decimal("107000.00"),
         reported_at=datetime(2026, 3, 12, 7, 5, tzinfo=UTC),
+        timezone="Asia/Bangkok",
         slip_url=url,
         slip_reference="0046000600000101030060217",
     )
@@ -306,12 +307,29 @@ def test_a_reported_payment_without_a_slip_says_so() -> None:
         customer_name="Somchai",
         amount=Decimal("500.00"),
         reported_at=datetime(2026, 3, 12, 7, 5, tzinfo=UTC),
+        timezone="Asia/Bangkok",
         slip_url=None,
         slip_reference=None,
     )
 
     assert "No slip was attached." in alert.body
     assert alert.link == f"/v1/invoices/{invoice_id}"
+
+
+def test_a_reported_payment_alert_gives_the_time_on_the_business_s_own_clock() -> None:
+    alert = payment_reported_alert(
+        invoice_id=uuid4(),
+        invoice_number="INV-2026-0042",
+        customer_name="Tanaka Hiroshi",
+        amount=Decimal("500.00"),
+        reported_at=datetime(2026, 3, 12, 17, 30, tzinfo=UTC),
+        timezone="Asia/Tokyo",
+        slip_url=None,
+        slip_reference=None,
+    )
+
+    assert "13 March 2026 at 02:30 (Tokyo time)" in alert.body
+    assert "Bangkok" not in alert.body
 
 
 def test_a_duplicate_slip_alert_names_the_other_invoices() -> None:
