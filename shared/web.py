@@ -26,7 +26,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth import InvalidToken, Principal, verify_token
+from shared.auth import InvalidToken, Principal, Role, verify_token
 from shared.clock import Clock
 from shared.context import bound
 from shared.db.stores import IdempotentRequest, StoredResponse
@@ -252,6 +252,16 @@ def engine_of(request: Request) -> AsyncEngine:
 
 
 Staff = Annotated[Principal, Depends(current_staff)]
+
+
+async def reading_staff(staff: Staff) -> Principal:
+    """The principal of a read: staff, managers and Mudjam services of the tenant. The operations
+    system's token (uploads) and a token with no role read nothing (403)."""
+    staff.require_role(Role.STAFF, Role.MANAGER, Role.SERVICE)
+    return staff
+
+
+StaffReader = Annotated[Principal, Depends(reading_staff)]
 Now = Annotated[datetime, Depends(current_time)]
 
 

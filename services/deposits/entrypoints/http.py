@@ -23,7 +23,15 @@ from shared.auth import Principal, Role
 from shared.contracts.deposits import DepositStatus
 from shared.contracts.types import Id
 from shared.uploads import idempotent_upload, image_form_schema, read_uploaded_image
-from shared.web import IdempotencyKeyHeader, Now, Staff, engine_of, idempotent_request, run_command
+from shared.web import (
+    IdempotencyKeyHeader,
+    Now,
+    Staff,
+    StaffReader,
+    engine_of,
+    idempotent_request,
+    run_command,
+)
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No or invalid staff bearer token"},
@@ -148,7 +156,7 @@ async def upload_collection_proof(
     summary="The proof of a collection, as uploaded",
 )
 async def download_collection_proof(
-    deposit_id: UUID, collection_id: UUID, staff: Staff, uow: Uow
+    deposit_id: UUID, collection_id: UUID, staff: StaffReader, uow: Uow
 ) -> Response:
     async with uow:
         proof = await use_cases.collection_proof(
@@ -219,14 +227,14 @@ async def void_return(
 
 
 @router.get("/dashboard", summary="Total held, pending, collected and returned this month")
-async def dashboard(staff: Staff, uow: Uow, now: Now) -> DashboardOut:
+async def dashboard(staff: StaffReader, uow: Uow, now: Now) -> DashboardOut:
     async with uow:
         return DashboardOut(**await use_cases.dashboard(uow=uow, staff=staff, now=now))
 
 
 @router.get("", summary="List deposits, filtered")
 async def list_deposits(
-    staff: Staff,
+    staff: StaffReader,
     uow: Uow,
     now: Now,
     status: DepositStatus | None = None,
@@ -260,6 +268,6 @@ async def list_deposits(
 
 
 @router.get("/{deposit_id}", summary="A deposit with its collections, returns and audit trail")
-async def get_deposit(deposit_id: UUID, staff: Staff, uow: Uow) -> DepositOut:
+async def get_deposit(deposit_id: UUID, staff: StaffReader, uow: Uow) -> DepositOut:
     async with uow:
         return await _detail(uow, staff, deposit_id)

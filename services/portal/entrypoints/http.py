@@ -28,6 +28,7 @@ from shared.web import (
     NotAuthenticated,
     Now,
     Staff,
+    StaffReader,
     engine_of,
     idempotent_request,
     optional_staff,
@@ -123,7 +124,7 @@ async def revoke_link(
 
 @router.get("", summary="A customer's links (or all the business's), newest first")
 async def list_links(
-    staff: Staff,
+    staff: StaffReader,
     uow: Uow,
     now: Now,
     customer_id: Id | None = None,
@@ -138,7 +139,7 @@ async def list_links(
 
 
 @router.get("/{link_id}", summary="One link and its state (active, expired or revoked)")
-async def get_link(link_id: UUID, staff: Staff, uow: Uow, now: Now) -> LinkOut:
+async def get_link(link_id: UUID, staff: StaffReader, uow: Uow, now: Now) -> LinkOut:
     async with uow:
         return LinkOut.of(await use_cases.get_link(uow=uow, staff=staff, link_id=link_id), now)
 

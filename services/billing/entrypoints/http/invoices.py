@@ -21,7 +21,7 @@ from services.billing.entrypoints.schemas import (
 from shared.auth import Role
 from shared.contracts.billing import InvoiceStatus
 from shared.contracts.types import Id
-from shared.web import IdempotencyKeyHeader, Now, Staff, idempotent_request, run_command
+from shared.web import IdempotencyKeyHeader, Now, Staff, StaffReader, idempotent_request, run_command
 
 router = APIRouter(prefix="/v1/invoices", tags=["invoices"], responses=RESPONSES)
 
@@ -127,7 +127,7 @@ async def issue_tax_invoice(
 
 @router.get("", summary="List invoices, filtered; each with its overdue flag as of now")
 async def list_invoices(
-    staff: Staff,
+    staff: StaffReader,
     uow: Uow,
     now: Now,
     status: InvoiceStatus | None = None,
@@ -160,6 +160,6 @@ async def list_invoices(
     summary="An invoice with its lines, VAT, totals, pre-payments, payments, balance, overdue flag, "
     "payment reports, tax invoice and audit trail",
 )
-async def get_invoice(invoice_id: UUID, staff: Staff, uow: Uow, now: Now) -> InvoiceOut:
+async def get_invoice(invoice_id: UUID, staff: StaffReader, uow: Uow, now: Now) -> InvoiceOut:
     async with uow:
         return await invoice_out(uow, staff, invoice_id, now)

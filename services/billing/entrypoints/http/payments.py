@@ -20,7 +20,7 @@ from shared.auth import Role
 from shared.contracts.types import Id
 from shared.images import MAX_IMAGE_BYTES
 from shared.uploads import idempotent_upload
-from shared.web import IdempotencyKeyHeader, Now, Staff, idempotent_request, run_command
+from shared.web import IdempotencyKeyHeader, Now, Staff, StaffReader, idempotent_request, run_command
 
 router = APIRouter(prefix="/v1/invoices", tags=["payments"], responses=RESPONSES)
 jobs_router = APIRouter(prefix="/v1/jobs", tags=["pre-payments"], responses=RESPONSES)
@@ -94,7 +94,7 @@ async def upload_proof(
     responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}}}},
     summary="The proof of a payment, as uploaded",
 )
-async def download_proof(invoice_id: UUID, payment_id: UUID, staff: Staff, uow: Uow) -> Response:
+async def download_proof(invoice_id: UUID, payment_id: UUID, staff: StaffReader, uow: Uow) -> Response:
     async with uow:
         proof = await use_cases.payment_proof(
             uow=uow, staff=staff, invoice_id=invoice_id, payment_id=payment_id

@@ -12,14 +12,14 @@ from services.billing.domain import ReportStatus
 from services.billing.entrypoints.http._deps import RESPONSES, Uow
 from services.billing.entrypoints.schemas import DismissIn, ReportOut, ReportPageOut
 from shared.auth import Role
-from shared.web import IdempotencyKeyHeader, Now, Staff, idempotent_request, run_command
+from shared.web import IdempotencyKeyHeader, Now, Staff, StaffReader, idempotent_request, run_command
 
 router = APIRouter(prefix="/v1/reported-payments", tags=["reported payments"], responses=RESPONSES)
 
 
 @router.get("", summary="Customers' payment reports; open ones await a recorded payment or a dismissal")
 async def list_reports(
-    staff: Staff,
+    staff: StaffReader,
     uow: Uow,
     status: ReportStatus | None = None,
     invoice_id: UUID | None = None,

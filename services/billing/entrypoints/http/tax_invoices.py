@@ -12,7 +12,7 @@ from services.billing.entrypoints.http._deps import RESPONSES, Uow
 from services.billing.entrypoints.schemas import RetentionOut, RetentionPageOut, TaxInvoiceIn, TaxInvoiceOut
 from shared.auth import Role
 from shared.contracts.types import Id
-from shared.web import IdempotencyKeyHeader, Now, Staff, idempotent_request, run_command
+from shared.web import IdempotencyKeyHeader, Now, Staff, StaffReader, idempotent_request, run_command
 
 router = APIRouter(tags=["tax invoices"], responses=RESPONSES)
 
@@ -42,7 +42,7 @@ async def issue_tax_invoice(
 
 
 @router.get("/v1/tax-invoices/{tax_invoice_id}", summary="A tax invoice as issued")
-async def get_tax_invoice(tax_invoice_id: UUID, staff: Staff, uow: Uow) -> TaxInvoiceOut:
+async def get_tax_invoice(tax_invoice_id: UUID, staff: StaffReader, uow: Uow) -> TaxInvoiceOut:
     async with uow:
         return TaxInvoiceOut.of(
             await use_cases.get_tax_invoice(uow=uow, staff=staff, tax_invoice_id=tax_invoice_id)
@@ -54,7 +54,7 @@ async def get_tax_invoice(tax_invoice_id: UUID, staff: Staff, uow: Uow) -> TaxIn
     summary="Amounts retained on deposit returns (forfeits, partial returns): taxable, VAT included",
 )
 async def list_retentions(
-    staff: Staff,
+    staff: StaffReader,
     uow: Uow,
     awaiting_tax_invoice: Annotated[
         bool | None, Query(description="true: not yet on a tax invoice; false: already on one")

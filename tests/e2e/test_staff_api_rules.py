@@ -1,5 +1,7 @@
-"""Idempotency keys belong to the staff member who sent them: another user's request with the same
-key acts on its own and never receives the first user's response (issue 10, item 7)."""
+"""Rules of the staff APIs every service holds (issue 10, item 7): idempotency keys belong to the
+staff member who sent them, so another user's request with the same key acts on its own and never
+receives the first user's response; and reads need a staff, manager or service role, so the
+operations system's upload token (or a token with no role) reads nothing."""
 
 from decimal import Decimal
 
@@ -63,3 +65,32 @@ async def test_the_same_key_from_two_staff_members_returns_two_deposits(system: 
     assert by_a.status_code == by_b.status_code == 201
     assert by_b.json()["id"] == second_deposit["id"]
     assert by_b.json()["returns"][0]["returned_amount"] == "2000.00"
+
+
+READS = [
+    ("deposits", "/v1/deposits"),
+    ("deposits", "/v1/deposits/dashboard"),
+    ("billing", "/v1/invoices"),
+    ("billing", "/v1/reported-payments"),
+    ("billing", "/v1/retentions"),
+    ("notifications", "/v1/inbox"),
+    ("notifications", "/v1/notices"),
+    ("documents", "/v1/documents"),
+    ("portal", "/v1/portal-links"),
+]
+
+
+@pytest.mark.parametrize(("service", "path"), READS, ids=[f"{s} {p}" for s, p in READS])
+async def test_reads_need_a_staff_role_the_operations_token_reads_nothing(
+    system: System, service: str, path: str
+) -> None:
+    tenant_id = "t-roles"
+    url = f"{system.url(service)}{path}"
+
+    as_staff = await system.http.get(url, headers=system.staff(tenant_id, roles=("staff",)))
+    as_operations = await system.http.get(url, headers=system.staff(tenant_id, roles=("operations",)))
+    with_no_role = await system.http.get(url, headers=system.staff(tenant_id, roles=()))
+
+    assert as_staff.status_code == 200, as_staff.text
+    assert as_operations.status_code == with_no_role.status_code == 403
+    assert as_operations.json()["error"]["code"] == "forbidden"
