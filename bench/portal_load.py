@@ -4,7 +4,9 @@ Receipts pages of one customer with 500 documents and 500 receipts in the portal
 Per page: requests per second, latency p50 / p99 (`wrk --latency`), non-2xx answers, and the CPU
 the portal's processes spent per request (utime + stime of the portal process and every process
 under it, from /proc/<pid>/stat before and after; the whole stack's beside it, to show what else
-ran). A short wrk run first warms each page up (not counted).
+ran): over the 50-connection run until the portal is idle again, divided by the requests that
+completed, and from one connection asking one request after another for 3 s. A short wrk run first
+warms each page up (not counted), and each run starts once the portal is idle.
 
 The customer (`seed_customer`): a Thai-speaking customer of a new business with what the Home page
 shows on a busy day — two invoices sent and not paid, a deposit asked for (each drawing its
@@ -44,6 +46,8 @@ CONNECTIONS = 50
 THREADS = 2
 SECONDS = 10
 WARM_UP_SECONDS = 2
+SEQUENTIAL_SECONDS = 3
+IDLE_WINDOW_S = 0.5
 PUBLISH_AT_ONCE = 50
 SEED_INVOICES = 2
 SEED_PENDING_DEPOSITS = 1
@@ -182,11 +186,12 @@ def parse_wrk(output: str) -> dict[str, Any]:
     kinds = ("connect", "read", "write", "timeout")
     errors = dict(zip(kinds, map(int, socket.groups()), strict=True)) if socket else {}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    requests = int(done.group(1))
     return {
-        "requests": int(done.group(1)),
+        "requests": requests,
         "seconds": duration_ms(done.group(2) + done.group(3)) / 1000,
         "requests_per_s": float(rate.group(1)),
-        "latency_ms": distribution,
+        "latency_ms": distribution if requests else {},  # none completed: wrk prints zeros
         "socket_errors": errors,
         "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
     }
@@ -209,6 +214,18 @@ def wrk(url: str, cookie: str, *, seconds: int, connections: int = CONNECTIONS) 
     return done.stdout
 
 
+async def until_idle(pid: int, *, timeout_s: float = 60.0) -> None:
+    """Waits until the process tree spends under a tenth of a core (requests still being answered
+    after wrk has gone, from a warm-up or a run, are not the next run's)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while loop.time() < deadline:
+        before = tree_cpu_s(pid)
+        await asyncio.sleep(IDLE_WINDOW_S)
+        if tree_cpu_s(pid) - before < 0.1 * IDLE_WINDOW_S:
+            return
+
+
 async def throughput(
     system: System,
     seeded: SeededCustomer,
@@ -216,28 +233,47 @@ async def throughput(
     seconds: int = SECONDS,
     connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
-    """wrk on each page in turn; its figures and the CPU spent per request."""
+    """wrk on each page in turn: its figures at `connections`, and the CPU the portal spent per
+    request, from the run at `connections` (until the portal is idle again, over the requests that
+    completed) and from one connection asking one request after another."""
     if shutil.which("wrk") is None:
         raise RuntimeError("the portal benchmark needs wrk: apt-get install wrk")
     base = system.url("portal")
     portal_pid = system.stack.processes["portal"].pid
     stack_pids = [process.pid for process in system.stack.processes.values()]
+
+    def stack_cpu_s() -> float:
+        return sum(tree_cpu_s(pid) for pid in stack_pids)
+
     pages: dict[str, Any] = {}
     for name, path in seeded.paths.items():
         url = f"{base}{path}"
         await asyncio.to_thread(wrk, url, seeded.cookie, seconds=WARM_UP_SECONDS, connections=connections)
-        portal_before = tree_cpu_s(portal_pid)
-        stack_before = sum(tree_cpu_s(pid) for pid in stack_pids)
+        await until_idle(portal_pid)
+        portal_before, stack_before = tree_cpu_s(portal_pid), stack_cpu_s()
         output = await asyncio.to_thread(wrk, url, seeded.cookie, seconds=seconds, connections=connections)
-        portal_cpu = tree_cpu_s(portal_pid) - portal_before
-        stack_cpu = sum(tree_cpu_s(pid) for pid in stack_pids) - stack_before
+        await until_idle(portal_pid)
+        portal_cpu, stack_cpu = tree_cpu_s(portal_pid) - portal_before, stack_cpu_s() - stack_before
         figures = parse_wrk(output)
-        requests = max(1, figures["requests"])
+        one_before = tree_cpu_s(portal_pid)
+        one_by_one = parse_wrk(
+            await asyncio.to_thread(wrk, url, seeded.cookie, seconds=SEQUENTIAL_SECONDS, connections=1)
+        )
+        await until_idle(portal_pid)
+        one_cpu = tree_cpu_s(portal_pid) - one_before
+        completed = max(1, figures["requests"])
         pages[name] = {
             "path": path,
             **figures,
-            "portal_cpu_ms_per_request": round(portal_cpu * 1000 / requests, 2),
-            "stack_cpu_ms_per_request": round(stack_cpu * 1000 / requests, 2),
+            "wrk_output": output,
+            "portal_cpu_ms_per_request": round(portal_cpu * 1000 / completed, 2),
+            "stack_cpu_ms_per_request": round(stack_cpu * 1000 / completed, 2),
+            "one_connection": {
+                "requests": one_by_one["requests"],
+                "requests_per_s": one_by_one["requests_per_s"],
+                "latency_ms": one_by_one["latency_ms"],
+                "portal_cpu_ms_per_request": round(one_cpu * 1000 / max(1, one_by_one["requests"]), 2),
+            },
         }
     return {
         "connections": connections,

@@ -247,8 +247,10 @@ def goal_rows(record: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     for goal in GOALS:
         part = record["parts"].get(goal.part)
         value = goal.value(part["figures"]) if part else None
-        if value is None:
+        if part is None:
             rows.append((goal.name, "not measured", goal.goal, ""))
+        elif value is None:  # measured, but not this figure (see its section)
+            rows.append((goal.name, "—", goal.goal, ""))
         else:
             met = "met" if goal.met(float(value)) else "not yet"
             rows.append((goal.name, goal.shown(float(value)), goal.goal, met))
@@ -392,14 +394,16 @@ def portal_section(figures: dict[str, Any]) -> list[str]:
     for page, p in figures["pages"].items():
         latency = p["latency_ms"]
         errors = sum(p["socket_errors"].values()) + p["non_2xx_3xx"]
+        none = "none in time" if p["requests"] == 0 else "—"
         rows.append(
             [
                 f"{PAGE_NAMES.get(page, page)} (`{p['path']}`)",
                 f"{p['requests_per_s']:,.0f}",
-                _ms(latency.get("p50", float("nan"))),
-                _ms(latency.get("p99", float("nan"))),
+                _ms(latency["p50"]) if "p50" in latency else none,
+                _ms(latency["p99"]) if "p99" in latency else none,
                 f"{p['portal_cpu_ms_per_request']:.1f} ms",
                 f"{p['stack_cpu_ms_per_request']:.1f} ms",
+                _one_connection(p.get("one_connection")),
                 str(errors),
             ]
         )
@@ -415,11 +419,19 @@ def portal_section(figures: dict[str, Any]) -> list[str]:
                 "p99",
                 "portal CPU / request",
                 "whole stack CPU / request",
+                "one connection: portal CPU / request, p50",
                 "errors + non-2xx",
             ],
             rows,
         ),
     ]
+
+
+def _one_connection(one: dict[str, Any] | None) -> str:
+    if not one:
+        return "—"
+    p50 = one["latency_ms"].get("p50")
+    return f"{one['portal_cpu_ms_per_request']:.1f} ms, " + (_ms(p50) if p50 is not None else "—")
 
 
 def zip_section(figures: dict[str, Any]) -> list[str]:

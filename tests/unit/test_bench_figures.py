@@ -112,6 +112,18 @@ def test_a_clean_fast_wrk_run_has_no_errors_and_sub_millisecond_medians() -> Non
     assert figures["non_2xx_3xx"] == 0
 
 
+def test_a_run_in_which_no_request_completed_has_no_latencies() -> None:
+    output = FAST_WRK_OUTPUT.replace("12150 requests in 10.00s", "0 requests in 3.02s").replace(
+        "1215.00", "0.00"
+    )
+
+    figures = parse_wrk(output)
+
+    assert figures["requests"] == 0
+    assert figures["requests_per_s"] == 0
+    assert figures["latency_ms"] == {}
+
+
 def test_output_that_is_not_wrks_is_refused() -> None:
     with pytest.raises(ValueError, match="not the output of wrk"):
         parse_wrk("unable to connect to 127.0.0.1:1 Connection refused\n")
