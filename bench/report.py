@@ -296,7 +296,7 @@ def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> lis
 
 
 def goals_table(record: dict[str, Any]) -> list[str]:
-    return _table(["figure", "this run", "goal", ""], [list(row) for row in goal_rows(record)])
+    return _table(["figure", "this run", "goal", "met?"], [list(row) for row in goal_rows(record)])
 
 
 def flows_section(figures: dict[str, Any]) -> list[str]:
