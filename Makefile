@@ -19,7 +19,12 @@ integration: setup
 e2e: setup
 	.venv/bin/pytest tests/e2e $(PYTEST_ARGS)
 
+# Every benchmark in one run; rewrites bench/REPORT.md, bench/results.json and the README's figures.
+# wrk (the portal's load) is a Debian package: installed here if missing.
 bench: setup
+	@command -v wrk >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  echo "bench: installing wrk"; $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	.venv/bin/python -m bench $(BENCH_ARGS)
 
 lint: setup

@@ -1,266 +1,131 @@
-"""Times the customer-facing flows through the real system, started here on embedded defaults
-(median, p95, max of each):
+"""`make bench`: every benchmark in one run, and the report rewritten from it.
 
-  staff return request → DEPRR PDF downloadable in the customer's portal;
-  customer taps "I've paid" (with a slip) → the staff alert in the inbox;
-  staff record a payment → the RC receipt downloadable in the customer's portal;
-  and the render time of each document (from the documents service's rendered events);
-then, on the same system, the resident memory of the documents and portal processes while a
-customer downloads a zip of 1,000 documents (bench/zip_memory.py; it fails the run at 30 MB of growth).
+Parts (`--only` picks some; all by default), in the order they run:
 
-Usage: python -m bench [--runs 30] [--concurrency 1,10] [--zip-documents 1000]
-       [--zip-source signed|receipts] [--out bench/results]
+  chromium  WeasyPrint against Debian's Chromium on the same HTML, for each document type
+            (bench/render_compare.py; before the system starts, on a quieter machine);
+  flows     the three customer-facing flows, one at a time and ten at once, waiting on the portal's
+            live stream (bench/flows.py);
+  render    the render time of each document those flows caused, from document.rendered.v1
+            (bench/render_times.py; without `flows`, the flows run one at a time for it, unreported);
+  portal    wrk at 50 connections on Home, Documents and Receipts of a customer with 500 documents
+            and 500 receipts (bench/portal_load.py);
+  zip       the memory of a 1,000-document zip downloaded through the portal (bench/zip_memory.py;
+            fails the run at 30 MB of growth).
+
+The system (flows, render, portal, zip) is started here on embedded defaults (bench/harness.py).
+The figures go to bench/results/<time>.json (this run's), bench/results.json (every part's latest,
+with when and where it was measured), the generated part of bench/REPORT.md and the README's
+figures table (bench/report.py); `--no-write` leaves the last three as they are.
+
+Usage: python -m bench [--only flows,render,chromium,portal,zip] [--runs 30] [--concurrency 1,10]
+       [--render-runs 20] [--portal-seconds 10] [--portal-documents 500] [--portal-receipts 500]
+       [--zip-documents 1000] [--zip-source signed|receipts] [--no-write]
 """
 
 import argparse
 import asyncio
 import json
-import platform
-import re
-import statistics
 import sys
-import time
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
-import httpx
-from aiokafka import AIOKafkaConsumer
-
-from bench import zip_memory
+from bench import portal_load, render_compare, render_times, report, zip_memory
+from bench.flows import run_flows
 from bench.harness import running_system
 from shared.contracts.catalogue import DOCUMENTS
-from shared.contracts.documents import DocumentKind, document_id
-from tests.helpers import eventually, slip_screenshot
-from tests.system import Customer, System
 
-FLOWS = {
-    "return": "staff return → DEPRR downloadable in the portal",
-    "report": '"I\'ve paid" → staff alert in the inbox',
-    "payment": "recorded payment → RC downloadable in the portal",
-}
+RESULTS = Path("bench/results")
+RESULTS_JSON = Path("bench/results.json")
+REPORT_MD = Path("bench/REPORT.md")
+README_MD = Path("README.md")
+CUSTOMER_LANGUAGE = "th"  # the flows' customers are Thai-speaking
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+def parts_of(only: str) -> list[str]:
+    chosen = [p.strip() for p in only.split(",") if p.strip()] or list(report.PARTS)
+    unknown = [p for p in chosen if p not in report.PARTS]
+    if unknown:
+        raise SystemExit(f"--only: unknown part {', '.join(unknown)}; the parts: {', '.join(report.PARTS)}")
+    return [p for p in report.PARTS if p in chosen]
 
 
-async def _downloadable(portal: httpx.AsyncClient, doc: str) -> None:
-    while True:  # /documents/{doc} is the page showing it; the PDF is its .pdf
-        response = await portal.get(f"/documents/{doc}.pdf")
-        if response.status_code == 200 and response.content.startswith(b"%PDF"):
-            return
-        await asyncio.sleep(0.05)
-
-
-async def _timed(act: Callable[[], Awaitable[Any]], done: Callable[[Any], Awaitable[None]]) -> float:
-    started = time.perf_counter()
-    await done(await act())
-    return time.perf_counter() - started
-
-
-async def return_to_portal(
-    system: System, portal: httpx.AsyncClient, customer: Customer, deposit: dict
-) -> float:
-    """Seconds from sending the staff return to the DEPRR being downloadable in the portal."""
-    body = {
-        "kind": "partial",
-        "amount": "15000",
-        "method": "bank_transfer",
-        "reference": "SCB-1",
-        "note": "cracked filter",
-    }
-
-    async def give_back() -> str:
-        path = f"/v1/deposits/{deposit['id']}/returns"
-        response = await system.command("POST", "deposits", path, customer.tenant_id, body)
-        response.raise_for_status()
-        return str(response.json()["returns"][0]["receipt_number"])
-
-    async def downloadable(number: str) -> None:
-        kind = DocumentKind.DEPOSIT_RETURN_RECEIPT
-        await _downloadable(portal, str(document_id(customer.tenant_id, kind, number)))
-
-    return await _timed(give_back, downloadable)
-
-
-async def report_to_alert(system: System, portal: httpx.AsyncClient, invoice: dict) -> float:
-    """Seconds from the customer's "I've paid" (with a slip) to the alert in the staff inbox."""
-    slip = slip_screenshot(reference=f"BENCH{uuid4().hex[:14]}")  # one slip per invoice
-    page = (await portal.get(f"/invoices/{invoice['id']}", params={"pay": "1"})).text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert csrf, "the invoice page has no I've paid form"
-    title = f"Customer reported payment for {invoice['number']}"
-
-    async def tap() -> None:
-        tapped = await portal.post(
-            f"/invoices/{invoice['id']}/paid",
-            data={"csrf": csrf.group(1)},
-            files={"slip": ("slip.png", slip, "image/png")},
-        )
-        tapped.raise_for_status()
-
-    async def alerted(_: None) -> None:
-        while True:
-            inbox = await system.get("notifications", "/v1/inbox", invoice["tenant_id"])
-            if any(alert["title"] == title for alert in inbox.json()["items"]):
-                return
-            await asyncio.sleep(0.05)
-
-    return await _timed(tap, alerted)
-
-
-async def payment_to_portal(system: System, portal: httpx.AsyncClient, invoice: dict) -> float:
-    """Seconds from the staff recording a payment to its RC receipt downloadable in the portal."""
-
-    async def pay() -> str:
-        response = await system.pay_invoice(invoice["tenant_id"], invoice, amount="50000")
-        response.raise_for_status()
-        return str(response.json()["payments"][-1]["receipt_number"])
-
-    async def downloadable(number: str) -> None:
-        await _downloadable(portal, str(document_id(invoice["tenant_id"], DocumentKind.RECEIPT, number)))
-
-    return await _timed(pay, downloadable)
-
-
-async def in_waves(timed: Callable[[Any], Awaitable[float]], items: list, concurrency: int) -> dict[str, Any]:
-    latencies: list[float] = []
-    for start in range(0, len(items), concurrency):
-        latencies += await asyncio.gather(*(timed(item) for item in items[start : start + concurrency]))
-    return {
-        "runs": len(latencies),
-        "median": round(statistics.median(latencies), 3),
-        "p95": round(percentile(latencies, 0.95), 3),
-        "max": round(max(latencies), 3),
-    }
-
-
-async def invoices_in_portal(
-    system: System, portal: httpx.AsyncClient, customer: Customer, count: int
-) -> list[dict]:
-    """Sent invoices the customer's portal already shows (the setup, not timed)."""
-    invoices = [await system.sent_invoice(customer) for _ in range(count)]
-    for invoice in invoices:
-
-        async def shown(invoice: dict = invoice) -> bool:
-            return invoice["number"] in (await portal.get(f"/invoices/{invoice['id']}")).text
-
-        await eventually(shown)
-    await system.renders_settled()
-    return invoices
-
-
-async def render_times(bootstrap: str, tenant_id: str) -> dict[str, list[int]]:
-    consumer = AIOKafkaConsumer(
-        DOCUMENTS.name,
-        bootstrap_servers=bootstrap,
-        group_id=f"bench-{uuid4().hex}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    times: dict[str, list[int]] = {}
-    try:
-        for _ in range(20):
-            batch = await consumer.getmany(timeout_ms=300)
-            if not batch and times:
-                break
-            for records in batch.values():
-                for record in records:
-                    event = json.loads(record.value)
-                    if event["tenant_id"] == tenant_id and event["type"] == "document.rendered.v1":
-                        times.setdefault(event["data"]["kind"], []).append(event["data"]["render_ms"])
-    finally:
-        await consumer.stop()
-    return times
-
-
-async def run(runs: int, concurrencies: list[int], zip_documents: int, zip_source: str) -> dict[str, Any]:
+async def run(args: argparse.Namespace, parts: list[str]) -> dict[str, Any]:
+    measured: dict[str, Any] = {}
+    if "chromium" in parts:
+        print(f"chromium: each document type, {args.render_runs} renders by each approach …", flush=True)
+        measured["chromium"] = await render_compare.compare(args.render_runs, CUSTOMER_LANGUAGE)
+    if not {"flows", "render", "portal", "zip"} & set(parts):
+        return measured
     async with running_system() as system:
-        tenant_id = await system.new_tenant()
-        customer = await system.new_customer(tenant_id, language="th")
-        portal = await system.portal_session(customer)
-        results: dict[str, Any] = {"latency_s": {flow: {} for flow in FLOWS}}
-        for concurrency in concurrencies:
-            label = f"concurrency {concurrency}"
-            deposits = [await system.held_deposit(customer, Decimal("20000")) for _ in range(runs)]
-            await system.renders_settled()  # time the returns, not the setup's receipts
-            results["latency_s"]["return"][label] = await in_waves(
-                lambda d: return_to_portal(system, portal, customer, d), deposits, concurrency
+        if {"flows", "render"} & set(parts):
+            tenant_id = await system.new_tenant()
+            concurrencies = args.concurrency if "flows" in parts else [1]
+            at_once = ", ".join(map(str, concurrencies))
+            print(f"flows: {args.runs} runs each at {at_once} at once …", flush=True)
+            flows, phases = await run_flows(system, tenant_id, args.runs, concurrencies)
+            if "flows" in parts:
+                measured["flows"] = flows
+            if "render" in parts:
+                rows = render_times.collect(await system.events(DOCUMENTS.name), tenant_id, phases)
+                measured["render"] = render_times.summarise(rows, CUSTOMER_LANGUAGE)
+        if "portal" in parts:
+            measured["portal"] = await portal_load.portal_throughput(
+                system,
+                seconds=args.portal_seconds,
+                documents=args.portal_documents,
+                receipts=args.portal_receipts,
             )
-            invoices = await invoices_in_portal(system, portal, customer, runs)
-            results["latency_s"]["report"][label] = await in_waves(
-                lambda i: report_to_alert(system, portal, i), invoices, concurrency
-            )
-            results["latency_s"]["payment"][label] = await in_waves(
-                lambda i: payment_to_portal(system, portal, i), invoices, concurrency
-            )
-        renders = await render_times(system.stack.kafka_bootstrap, tenant_id)
-        results["render_ms"] = {
-            kind: {
-                "documents": len(v),
-                "median": statistics.median(v),
-                "p95": percentile([float(x) for x in v], 0.95),
-            }
-            for kind, v in renders.items()
-        }
-        await portal.aclose()
-        if zip_documents:
-            results["zip_memory"] = await zip_memory.zip_memory(system, zip_documents, source=zip_source)
-        return results
-
-
-def report(results: dict[str, Any]) -> str:
-    lines = [
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {platform.python_version()}",
-        "",
-    ]
-    for flow, by_concurrency in results["latency_s"].items():
-        lines += [f"| {FLOWS[flow]} | runs | median | p95 | max |", "|---|---:|---:|---:|---:|"]
-        for name, r in by_concurrency.items():
-            lines.append(
-                f"| {name} | {r['runs']} | {r['median']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s |"
-            )
-        lines.append("")
-    lines += [
-        "| render time per document (both languages) | documents | median | p95 |",
-        "|---|---:|---:|---:|",
-    ]
-    for kind, r in results["render_ms"].items():
-        lines.append(f"| {kind} | {r['documents']} | {r['median']:.0f} ms | {r['p95']:.0f} ms |")
-    if "zip_memory" in results:
-        lines += ["", zip_memory.report(results["zip_memory"])]
-    return "\n".join(lines)
+        if "zip" in parts and args.zip_documents:
+            measured["zip"] = await zip_memory.zip_memory(system, args.zip_documents, source=args.zip_source)
+    return measured
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Every benchmark, one report.")
+    parser.add_argument("--only", default="", help=f"comma-separated parts: {','.join(report.PARTS)}")
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each flow per concurrency")
-    parser.add_argument("--concurrency", default="1,10", help="comma-separated runs in flight at once")
     parser.add_argument(
-        "--zip-documents",
-        type=int,
-        default=1000,
-        help="documents in the zip whose download is measured (0: skip)",
+        "--concurrency",
+        type=lambda v: [int(c) for c in v.split(",")],
+        default=[1, 10],
+        help="comma-separated flows in flight at once (default 1,10)",
+    )
+    parser.add_argument("--render-runs", type=int, default=20, help="renders of each document by each")
+    parser.add_argument("--portal-seconds", type=int, default=portal_load.SECONDS, help="wrk's time per page")
+    parser.add_argument("--portal-documents", type=int, default=500)
+    parser.add_argument("--portal-receipts", type=int, default=500)
+    parser.add_argument(
+        "--zip-documents", type=int, default=1000, help="documents in the zip measured (0: skip)"
     )
     parser.add_argument(
-        "--zip-source",
-        choices=zip_memory.SOURCES,
-        default="signed",
-        help="where the zip's documents come from",
+        "--zip-source", choices=zip_memory.SOURCES, default="signed", help="where its documents come from"
     )
-    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--no-write", action="store_true", help="leave results.json, REPORT.md and README.md")
     args = parser.parse_args()
-    concurrencies = [int(c) for c in args.concurrency.split(",")]
-    results = asyncio.run(run(args.runs, concurrencies, args.zip_documents, args.zip_source))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(json.dumps(results, indent=2))
-    print(report(results))
-    if not results.get("zip_memory", {"passed": True})["passed"]:
+    parts = parts_of(args.only)
+    started = report.now()
+    options = {
+        "parts": parts,
+        "runs": args.runs,
+        "concurrency": args.concurrency,
+        "render_runs": args.render_runs,
+        "portal_seconds": args.portal_seconds,
+        "portal_documents": args.portal_documents,
+        "portal_receipts": args.portal_receipts,
+        "zip_documents": args.zip_documents,
+        "zip_source": args.zip_source,
+    }
+    measured = asyncio.run(run(args, parts))
+    this_run = report.merge(None, measured, started, options)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{started:%Y%m%dT%H%M%S}.json").write_text(json.dumps(this_run, indent=2, ensure_ascii=False))
+    print(report.report_results(this_run))
+    if not args.no_write:
+        record = report.merge(report.load(RESULTS_JSON), measured, started, options)
+        report.write(record, json_path=RESULTS_JSON, report_path=REPORT_MD, readme_path=README_MD)
+        print(f"\nwrote {RESULTS_JSON}, {REPORT_MD} and {README_MD}")
+    if not measured.get("zip", {"passed": True})["passed"]:
         sys.exit(1)
 
 

@@ -45,6 +45,7 @@ import httpx
 from PIL import Image, ImageChops, ImageDraw
 
 from bench.harness import running_system
+from bench.processes import descendants
 from services.portal.domain.account import PAGE_SIZE
 from tests.helpers import eventually
 from tests.system import Customer, System
@@ -74,22 +75,6 @@ def _rss_kb(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process under the one given (children, their children, …)."""
-    found: list[int] = []
-    parents = [pid]
-    while parents:
-        parent = parents.pop()
-        for children in Path(f"/proc/{parent}/task").glob("*/children"):
-            try:
-                pids = [int(child) for child in children.read_text().split()]
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-            found += pids
-            parents += pids
-    return found
 
 
 def tree_rss_kb(pid: int) -> int:
