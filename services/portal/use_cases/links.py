@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID, uuid4
 
+from services.portal.adapters.links import LinkAccount
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import (
     WHOLE_ACCOUNT,
@@ -129,6 +130,9 @@ class Session:
     today: date
     access: LinkScope = WHOLE_ACCOUNT  # what the link opens
     quote_document_id: UUID | None = None  # the signed quote a quote link opens
+    # What the customer sees, as of this request: it changes whenever anything shown does (the
+    # customer's change counter and the business's last change), so it names a cached page.
+    version: str = ""
 
     @property
     def scope(self) -> CustomerScope:
@@ -151,21 +155,19 @@ def _today(business: Business, now: datetime) -> date:
         return local_date(now)
 
 
-async def _session(uow: PortalUnitOfWork, link: PortalLink | None, now: datetime) -> Session:
-    if link is None:
+def _session(account: LinkAccount | None, now: datetime) -> Session:
+    if account is None:
         raise PortalClosed(None)
-    business = await uow.read_model.business(link.tenant_id)
-    customer = await uow.read_model.customer(link.tenant_id, link.customer_id)
+    link, business, customer = account.link, account.business, account.customer
     state = link.state(now)
     if state is not LinkState.ACTIVE or customer is None:
         raise PortalClosed(state, business, customer.preferred_language if customer else None)
     business = business or Business(link.tenant_id)
     quote_document_id = None
     if link.scope.quote_id is not None:
-        quote = await uow.read_model.quote(link.tenant_id, link.scope.quote_id)
-        if quote is None:  # never so: a quote link is issued only for a known quote, kept for good
+        if account.quote is None:  # never so: a quote link is issued only for a known quote, kept for good
             raise PortalClosed(None, business, customer.preferred_language)
-        quote_document_id = quote.document_id(link.tenant_id)
+        quote_document_id = account.quote.document_id(link.tenant_id)
     return Session(
         link.id,
         link.expires_at,
@@ -174,14 +176,16 @@ async def _session(uow: PortalUnitOfWork, link: PortalLink | None, now: datetime
         _today(business, now),
         access=link.scope,
         quote_document_id=quote_document_id,
+        version=account.version,
     )
 
 
 async def open_link(*, uow: PortalUnitOfWork, token: str, now: datetime) -> Session:
     """The session a link's token opens, or PortalClosed."""
-    return await _session(uow, await uow.links.by_token_hash(hash_token(token)), now)
+    return _session(await uow.links.account(token_hash=hash_token(token)), now)
 
 
 async def current_session(*, uow: PortalUnitOfWork, link_id: UUID, now: datetime) -> Session:
-    """Re-checks the session's link on every page, so a revocation takes effect at once."""
-    return await _session(uow, await uow.links.get(link_id), now)
+    """Re-checks the session's link on every page (one query, with the account), so a revocation
+    takes effect at once."""
+    return _session(await uow.links.account(link_id=link_id), now)
