@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.portal.domain.staff import SessionLifetime
@@ -28,6 +28,11 @@ class Settings(ServiceSettings):
     workers: int | None = None
     # Rendered customer pages each worker keeps (named by the version of what the customer sees).
     page_cache_entries: int = 1024
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _empty_is_one_per_core(cls, value: object) -> object:
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _no_dev_session_secret_in_production(self) -> "Settings":
