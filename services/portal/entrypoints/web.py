@@ -23,6 +23,7 @@ from services.portal.adapters.uow import PortalReads, PortalUnitOfWork
 from services.portal.domain import (
     LANGUAGES,
     RECEIPT_KIND_ORDER,
+    Cursor,
     DocumentNotFound,
     DocumentNotReady,
     InvoiceNotFound,
@@ -326,23 +327,21 @@ async def report_paid(invoice_id: str, request: Request, session: CustomerSessio
 
 @router.get("/receipts")
 async def receipts(
-    request: Request, session: CustomerSession, year: str | None = None, page: str | None = None
+    request: Request, session: CustomerSession, year: str | None = None, at: str | None = None
 ) -> Response:
     async def render_page() -> Response:
         async with _reads(request) as uow:
-            found = await use_cases.receipts(
-                uow=uow, session=session, year=_year(year), page=whole_number(page, default=1)
-            )
+            found = await use_cases.receipts(uow=uow, session=session, year=_year(year), at=Cursor.parse(at))
         return render_for(request, session, "receipts.html", tab="receipts", page=found)
 
     return await cached_page(request, session, render_page)
 
 
 @router.get("/documents")
-async def documents(request: Request, session: CustomerSession, page: str | None = None) -> Response:
+async def documents(request: Request, session: CustomerSession, at: str | None = None) -> Response:
     async def render_page() -> Response:
         async with _reads(request) as uow:
-            found = await use_cases.documents(uow=uow, session=session, page=whole_number(page, default=1))
+            found = await use_cases.documents(uow=uow, session=session, at=Cursor.parse(at))
         return render_for(request, session, "documents.html", tab="documents", documents=found)
 
     return await cached_page(request, session, render_page)
