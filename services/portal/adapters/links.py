@@ -164,10 +164,28 @@ class LinkRepository:
         )
 
     async def search(
-        self, tenant_id: str, customer_id: str | None, *, limit: int, offset: int
+        self,
+        tenant_id: str,
+        customer_id: str | None,
+        *,
+        branches: frozenset[str] | None,
+        limit: int,
+        offset: int,
     ) -> list[PortalLink]:
+        """Links of the tenant (of one customer), of customers of these home branches only unless
+        `branches` is None (every branch)."""
         query = select(links).where(links.c.tenant_id == tenant_id)
         if customer_id is not None:
             query = query.where(links.c.customer_id == customer_id)
+        if branches is not None:
+            query = query.where(
+                select(customers.c.customer_id)
+                .where(
+                    customers.c.tenant_id == links.c.tenant_id,
+                    customers.c.customer_id == links.c.customer_id,
+                    customers.c.branch_id.in_(sorted(branches)),
+                )
+                .exists()
+            )
         query = query.order_by(links.c.created_at.desc(), links.c.id).limit(limit).offset(offset)
         return [_link(row) for row in await self._conn.execute(query)]

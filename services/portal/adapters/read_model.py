@@ -253,6 +253,7 @@ class ReadModel:
                 "customer_id": customer.customer_id,
                 "name": customer.name,
                 "preferred_language": customer.preferred_language,
+                "branch_id": customer.branch_id,
                 "as_of": as_of,
             },
         )
@@ -424,12 +425,14 @@ class ReadModel:
     async def customer(self, tenant_id: str, customer_id: str) -> CustomerProfile | None:
         row = (
             await self._conn.execute(
-                select(customers.c.name, customers.c.preferred_language).where(
+                select(customers.c.name, customers.c.preferred_language, customers.c.branch_id).where(
                     customers.c.tenant_id == tenant_id, customers.c.customer_id == customer_id
                 )
             )
         ).first()
-        return CustomerProfile(tenant_id, customer_id, row.name, row.preferred_language) if row else None
+        if row is None:
+            return None
+        return CustomerProfile(tenant_id, customer_id, row.name, row.preferred_language, row.branch_id)
 
     async def jobs(self, scope: CustomerScope, job_id: str | None = None) -> list[Job]:
         query = select(jobs).where(

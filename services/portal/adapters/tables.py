@@ -71,6 +71,7 @@ customers = Table(
     Column("customer_id", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("preferred_language", Text, nullable=False),
+    Column("branch_id", Text),  # the customer's home branch (customer.upserted's envelope); none: all
     Column("as_of", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("tenant_id", "customer_id"),
 )

@@ -33,13 +33,27 @@ class IssuedLink:
     token: str  # shown once, in the link's URL; only its hash is stored
 
 
-async def _require_known(uow: PortalUnitOfWork, customer: CustomerScope, scope: LinkScope) -> None:
+async def _visible_customer(
+    uow: PortalUnitOfWork, staff: Principal, customer_id: str
+) -> CustomerProfile | None:
+    """The customer, if the staff member's branches include the customer's home branch: a link opens
+    the customer's whole account, every branch's invoices with it. A customer of another branch (or of
+    the whole business, for staff of some branches only) looks unknown, so it cannot be probed."""
+    customer = await uow.read_model.customer(staff.tenant_id, customer_id)
+    return customer if customer is not None and staff.can_see_branch(customer.branch_id) else None
+
+
+async def _require_known(
+    uow: PortalUnitOfWork, staff: Principal, customer: CustomerScope, scope: LinkScope
+) -> None:
     """The invoice or quote a link opens is the customer's, and the portal has it to show."""
-    if scope.invoice_id is not None and not await uow.invoices.invoices(customer, scope.invoice_id):
-        raise UnknownInvoice(
-            f"No sent invoice {scope.invoice_id} of customer {customer.customer_id} is known",
-            field="invoice_id",
-        )
+    if scope.invoice_id is not None:
+        found = await uow.invoices.invoices(customer, scope.invoice_id)
+        if not found or not staff.can_see_branch(found[0].branch_id):
+            raise UnknownInvoice(
+                f"No sent invoice {scope.invoice_id} of customer {customer.customer_id} is known",
+                field="invoice_id",
+            )
     if scope.quote_id is not None:
         quote = await uow.read_model.quote(customer.tenant_id, scope.quote_id)
         if quote is None or quote.customer_id != customer.customer_id:
@@ -60,11 +74,11 @@ async def issue_link(
     quote_id: str | None = None,
 ) -> IssuedLink:
     """Issues a link that opens one customer's portal, or only one of their invoices or signed
-    quotes, until it expires or is revoked."""
-    if await uow.read_model.customer(staff.tenant_id, customer_id) is None:
+    quotes, until it expires or is revoked; only for a customer of the staff member's branches."""
+    if await _visible_customer(uow, staff, customer_id) is None:
         raise UnknownCustomer(f"No customer {customer_id} is known for this business", field="customer_id")
     scope = LinkScope.of(invoice_id=invoice_id, quote_id=quote_id)
-    await _require_known(uow, CustomerScope(staff.tenant_id, customer_id), scope)
+    await _require_known(uow, staff, CustomerScope(staff.tenant_id, customer_id), scope)
     token = secrets.token_urlsafe(32)
     link, issued = PortalLink.issue(
         id=uuid4(),
@@ -85,7 +99,7 @@ async def revoke_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID,
     """Revokes a link; the customer's very next page shows "ask for a new link". Revoking twice is
     a no-op."""
     link = await uow.links.get(link_id, tenant_id=staff.tenant_id, for_update=True)
-    if link is None:
+    if link is None or await _visible_customer(uow, staff, link.customer_id) is None:
         raise LinkNotFound("Portal link not found")
     revoked = link.revoke(at=now, by=staff.actor)
     if revoked is not None:
@@ -96,7 +110,7 @@ async def revoke_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID,
 
 async def get_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID) -> PortalLink:
     link = await uow.links.get(link_id, tenant_id=staff.tenant_id)
-    if link is None:
+    if link is None or await _visible_customer(uow, staff, link.customer_id) is None:
         raise LinkNotFound("Portal link not found")
     return link
 
@@ -104,7 +118,10 @@ async def get_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID) ->
 async def list_links(
     *, uow: PortalUnitOfWork, staff: Principal, customer_id: str | None, limit: int, offset: int
 ) -> list[PortalLink]:
-    return await uow.links.search(staff.tenant_id, customer_id, limit=limit, offset=offset)
+    """The links of the customers of the staff member's branches, newest first."""
+    return await uow.links.search(
+        staff.tenant_id, customer_id, branches=staff.branch_scope, limit=limit, offset=offset
+    )
 
 
 # Sessions ------------------------------------------------------------------------------------------
