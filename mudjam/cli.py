@@ -131,7 +131,7 @@ async def _ops(args: argparse.Namespace, pdf: bytes) -> None:
                     "address": args.address,
                     "private_notes": args.private_notes,
                 }
-                envelope = await ops.customer(args.tenant, args.id, **fields)
+                envelope = await ops.customer(args.tenant, args.id, branch_id=args.branch, **fields)
             case "quote-accepted":
                 envelope = await ops.quote_accepted(
                     args.tenant,
@@ -237,6 +237,7 @@ def _ops_parser(sub: Any) -> None:
 
     customer = ops_sub.add_parser("customer", help="customer.upserted.v1")
     customer.add_argument("--tenant", required=True)
+    customer.add_argument("--branch", help="the customer's home branch (none: the whole business)")
     customer.add_argument("--id", required=True)
     customer.add_argument("--name", required=True)
     customer.add_argument("--type", choices=["individual", "company"], default="individual")

@@ -247,7 +247,7 @@ class DemoSeeder:
         ) as ops:
             await ops.tenant(TENANT, **TENANT_SETTINGS)
             for customer_id, fields in CUSTOMERS.items():
-                await ops.customer(TENANT, customer_id, **fields)
+                await ops.customer(TENANT, customer_id, branch_id="bkk", **fields)
             for job_id, customer_id, stage, starts, ends, quote_id, deposit in JOBS:
                 start, end = today + timedelta(days=starts), today + timedelta(days=ends)
                 await ops.quote_accepted(

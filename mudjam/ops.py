@@ -153,9 +153,13 @@ class OpsPublisher:
         payload = upstream.TenantSettingsUpdated.model_validate(settings)
         return await self.publish(payload, tenant_id=tenant_id, subject=tenant_id)
 
-    async def customer(self, tenant_id: str, customer_id: str, **fields: Any) -> Envelope:
+    async def customer(
+        self, tenant_id: str, customer_id: str, *, branch_id: str | None = None, **fields: Any
+    ) -> Envelope:
+        """The customer, of their home branch (the envelope's branch; none for a customer of the
+        whole business, whom only staff of every branch may issue portal links for)."""
         payload = upstream.CustomerUpserted.model_validate({"customer_id": customer_id, **fields})
-        return await self.publish(payload, tenant_id=tenant_id, subject=customer_id)
+        return await self.publish(payload, tenant_id=tenant_id, subject=customer_id, branch_id=branch_id)
 
     async def quote_accepted(
         self,

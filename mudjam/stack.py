@@ -196,7 +196,11 @@ class Stack:
     def kill(self, service: str) -> None:
         """kill -9: no shutdown hooks, no offsets committed, in-flight work abandoned."""
         process = self.processes.pop(service)
-        process.send_signal(signal.SIGKILL)
+        # The whole process group: a service with worker processes (the portal's) dies with them.
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            process.send_signal(signal.SIGKILL)
         process.wait()
 
     def stop(self, service: str) -> None:

@@ -267,13 +267,22 @@ class System:
             await ops.tenant(tenant_id, **{**DEMO_TENANT_SETTINGS, **overrides})
         await self.applied_everywhere(f"tenant {tenant_id}", _TENANT_APPLIED, {"tenant_id": tenant_id})
 
-    async def new_customer(self, tenant_id: str, *, language: str = "en", **fields: Any) -> Customer:
+    async def new_customer(
+        self, tenant_id: str, *, language: str = "en", branch_id: str | None = "bkk", **fields: Any
+    ) -> Customer:
+        """A customer of the tenant, of branch bkk unless said otherwise (None: the whole business)."""
         customer_id = f"c-{uuid4().hex[:10]}"
         name = fields.pop("name", "Somchai Jaidee")
         email = fields.pop("email", f"{customer_id}@customer.example")
         async with self.ops() as ops:
             await ops.customer(
-                tenant_id, customer_id, name=name, email=email, preferred_language=language, **fields
+                tenant_id,
+                customer_id,
+                branch_id=branch_id,
+                name=name,
+                email=email,
+                preferred_language=language,
+                **fields,
             )
         await self.applied_everywhere(
             f"customer {customer_id}",

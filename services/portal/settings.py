@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.portal.domain.staff import SessionLifetime
@@ -20,6 +20,17 @@ class Settings(ServiceSettings):
     # A staff console session ends after this long unused, and after the absolute limit in any case.
     staff_session_idle_s: int = 30 * 60
     staff_session_absolute_s: int = 12 * 3600
+    # HTTP worker processes (`python -m services.portal` runs this many uvicorn workers on the one
+    # port); None: one per core. Each has its own LISTEN connection for live pages and its own
+    # member of the projection's consumer group.
+    workers: int | None = None
+    # Rendered customer pages each worker keeps (named by the version of what the customer sees).
+    page_cache_entries: int = 1024
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _empty_is_one_per_core(cls, value: object) -> object:
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _no_dev_session_secret_in_production(self) -> "Settings":

@@ -155,6 +155,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pager.previous": {"en": "Newer", "th": "ใหม่กว่า"},
     "pager.next": {"en": "Older", "th": "เก่ากว่า"},
     "pager.position": {"en": "Page {number} of {last}", "th": "หน้า {number} จาก {last}"},
+    "pager.showing": {"en": "{first}–{last} of {total}", "th": "รายการที่ {first}–{last} จาก {total}"},
     "documents.title": {"en": "Documents", "th": "เอกสาร"},
     "documents.none": {"en": "No documents yet.", "th": "ยังไม่มีเอกสาร"},
     "documents.download_all": {"en": "Download all (zip)", "th": "ดาวน์โหลดทั้งหมด (zip)"},

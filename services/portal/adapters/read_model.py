@@ -1,18 +1,21 @@
 """The projection store: idempotent upserts from events, and reads that are always scoped by the
 tenant and the customer (long lists a page at a time)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, select
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.portal.adapters.tables import customers, deposits, documents, jobs, quotes, receipts, tenants
 from services.portal.domain import (
     Business,
+    Cursor,
     CustomerProfile,
     CustomerScope,
     Deposit,
@@ -22,6 +25,7 @@ from services.portal.domain import (
     Job,
     Quote,
     Receipt,
+    Window,
 )
 from shared.contracts.deposits import DepositStatus, ReturnKind
 from shared.contracts.documents import DocumentKind, document_id
@@ -133,6 +137,80 @@ def _limited(query: Select[Any], limit: int | None, offset: int) -> Select[Any]:
     return query if limit is None else query.limit(limit).offset(offset)
 
 
+@dataclass(frozen=True)
+class SortKey:
+    """A list's order: column names of the query, each newest-first (descending) or not, with how
+    a cursor's text becomes the column's value again."""
+
+    columns: tuple[tuple[str, bool, Callable[[str], Any]], ...]
+
+    def of(self, row: Row[Any]) -> tuple[str, ...]:
+        return tuple(str(getattr(row, name)) for name, _, _ in self.columns)
+
+
+DOCUMENT_ORDER = SortKey(
+    (("issued_on", True, date.fromisoformat), ("number", True, str), ("document_id", False, UUID))
+)
+RECEIPT_ORDER = SortKey((("dated", True, date.fromisoformat), ("number", True, str), ("kind", False, str)))
+
+
+async def window_rows(
+    conn: AsyncConnection, query: Select[Any], order: SortKey, cursor: Cursor | None, size: int
+) -> tuple[list[Row[Any]], int, int]:
+    """One page of the query's rows in `order` after (or before) the cursor, in one statement, with
+    the first row's position in the whole list and the list's length."""
+    inner = query.add_columns(
+        func.row_number()
+        .over(order_by=_ordering(query.selected_columns, order, newest_first=True))
+        .label("list_position"),
+        func.count().over().label("list_total"),
+    ).subquery()
+    page = select(inner)
+    newest_first = True
+    if cursor is not None:
+        try:
+            values = [parse(part) for (_, _, parse), part in zip(order.columns, cursor.key, strict=True)]
+        except ValueError:
+            values = []
+        if values:
+            page = page.where(_beyond(inner.c, order, values, older=cursor.older))
+            newest_first = cursor.older
+    rows = list(
+        await conn.execute(page.order_by(*_ordering(inner.c, order, newest_first=newest_first)).limit(size))
+    )
+    if not newest_first:
+        rows.reverse()
+    if not rows:
+        if cursor is not None:  # past either end (or a cursor of nothing): the first page
+            return await window_rows(conn, query, order, None, size)
+        return [], 1, 0
+    return rows, int(rows[0].list_position), int(rows[0].list_total)
+
+
+def _ordering(columns: Any, order: SortKey, *, newest_first: bool) -> list[Any]:
+    return [
+        columns[name].desc() if descending == newest_first else columns[name].asc()
+        for name, descending, _ in order.columns
+    ]
+
+
+def _beyond(columns: Any, order: SortKey, values: list[Any], *, older: bool) -> ColumnElement[bool]:
+    """Rows after the key in the list's order (older), or before it (newer)."""
+    alternatives = []
+    for i, (name, descending, _) in enumerate(order.columns):
+        column = columns[name]
+        later = column < values[i] if descending == older else column > values[i]
+        earlier_equal = [columns[n] == values[j] for j, (n, _, _) in enumerate(order.columns[:i])]
+        alternatives.append(and_(*earlier_equal, later))
+    return or_(*alternatives)
+
+
+def _window(items: list[Any], rows: list[Row[Any]], first: int, total: int, order: SortKey) -> Window[Any]:
+    newer = Cursor(False, order.of(rows[0])) if rows and first > 1 else None
+    older = Cursor(True, order.of(rows[-1])) if rows and first + len(rows) - 1 < total else None
+    return Window(items, first, total, newer, older)
+
+
 class ReadModel:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -175,6 +253,7 @@ class ReadModel:
                 "customer_id": customer.customer_id,
                 "name": customer.name,
                 "preferred_language": customer.preferred_language,
+                "branch_id": customer.branch_id,
                 "as_of": as_of,
             },
         )
@@ -346,12 +425,14 @@ class ReadModel:
     async def customer(self, tenant_id: str, customer_id: str) -> CustomerProfile | None:
         row = (
             await self._conn.execute(
-                select(customers.c.name, customers.c.preferred_language).where(
+                select(customers.c.name, customers.c.preferred_language, customers.c.branch_id).where(
                     customers.c.tenant_id == tenant_id, customers.c.customer_id == customer_id
                 )
             )
         ).first()
-        return CustomerProfile(tenant_id, customer_id, row.name, row.preferred_language) if row else None
+        if row is None:
+            return None
+        return CustomerProfile(tenant_id, customer_id, row.name, row.preferred_language, row.branch_id)
 
     async def jobs(self, scope: CustomerScope, job_id: str | None = None) -> list[Job]:
         query = select(jobs).where(
@@ -413,6 +494,22 @@ class ReadModel:
         )
         return [_receipt(row) for row in await self._conn.execute(_limited(query, limit, offset))]
 
+    async def receipt_window(
+        self, scope: CustomerScope, *, year: int, cursor: Cursor | None, size: int
+    ) -> Window[Receipt]:
+        """A page of the year's receipts, newest first, by key (one statement)."""
+        query = (
+            select(
+                receipts,
+                documents.c.document_id.is_not(None).label("pdf_ready"),
+                _RECEIPT_DATE.label("dated"),
+            )
+            .select_from(_RENDERED_RECEIPTS)
+            .where(*self._receipts_of(scope, None, year))
+        )
+        rows, first, total = await window_rows(self._conn, query, RECEIPT_ORDER, cursor, size)
+        return _window([_receipt(row) for row in rows], rows, first, total, RECEIPT_ORDER)
+
     async def count_receipts(self, scope: CustomerScope, *, year: int | None = None) -> int:
         query = (
             select(func.count()).select_from(_RENDERED_RECEIPTS).where(*self._receipts_of(scope, None, year))
@@ -462,6 +559,14 @@ class ReadModel:
             documents.c.issued_on.desc(), documents.c.number.desc(), documents.c.document_id
         )
         return [_document(row) for row in await self._conn.execute(_limited(query, limit, offset))]
+
+    async def document_window(
+        self, scope: CustomerScope, *, cursor: Cursor | None, size: int
+    ) -> Window[Document]:
+        """A page of the customer's documents, newest first, by key (one statement)."""
+        query = select(documents).where(*self._documents_of(scope))
+        rows, first, total = await window_rows(self._conn, query, DOCUMENT_ORDER, cursor, size)
+        return _window([_document(row) for row in rows], rows, first, total, DOCUMENT_ORDER)
 
     async def count_documents(self, scope: CustomerScope) -> int:
         query = select(func.count()).select_from(documents).where(*self._documents_of(scope))

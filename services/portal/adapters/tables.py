@@ -2,6 +2,7 @@
 only what a customer may see: no private notes, asset ids, internal notes or staff names."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -70,6 +71,7 @@ customers = Table(
     Column("customer_id", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("preferred_language", Text, nullable=False),
+    Column("branch_id", Text),  # the customer's home branch (customer.upserted's envelope); none: all
     Column("as_of", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("tenant_id", "customer_id"),
 )
@@ -253,6 +255,18 @@ quotes = Table(
     Column("signed_at", DateTime(timezone=True), nullable=False),
     Column("as_of", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("tenant_id", "quote_id"),
+)
+
+# How often anything a customer sees changed: the `portal_customer_changed` trigger on each of the
+# tables below adds one in the changing transaction, so a page is cached and given an ETag per
+# version (entrypoints/cache.py).
+customer_versions = Table(
+    "customer_versions",
+    metadata,
+    Column("tenant_id", Text, nullable=False),
+    Column("customer_id", Text, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "customer_id"),
 )
 
 # Every table whose rows a customer sees; a trigger on each tells the open pages of that customer

@@ -1,3 +1,5 @@
+from typing import Self
+
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.portal.adapters.invoices import InvoiceStore, SlipStore
@@ -26,3 +28,15 @@ class PortalUnitOfWork(UnitOfWork):
         self.invoices = InvoiceStore(conn)
         self.slips = SlipStore(conn)
         self.staff_sessions = StaffSessionRepository(conn)
+
+
+class PortalReads(PortalUnitOfWork):
+    """The customer pages' reads: one pooled connection in autocommit, so a page's statements cost
+    one round trip each (no BEGIN, no ROLLBACK). Nothing is written through it; a page whose reads
+    race a projection's commit may show the newer state, never an older one than its version."""
+
+    async def __aenter__(self) -> Self:
+        conn = await self._engine.connect()
+        self.conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        self.bind(self.conn)
+        return self

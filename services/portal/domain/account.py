@@ -2,6 +2,8 @@
 returned, their receipts (by year, with each type's total) and documents, and long lists a page at
 a time. Pure: no I/O, no clock."""
 
+import base64
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,6 +59,51 @@ class ListPage(Generic[T]):
 def page_number(requested: int, total: int, size: int = PAGE_SIZE) -> int:
     """The page to show: the one asked for, kept within the pages there are."""
     return min(max(1, requested), max(1, -(-total // size)))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of a newest-first list starts: just older than the key (`older`), or just newer
+    (the page before it). The key is the sort key of an item, so a page stays the same page
+    whatever arrives meanwhile (keyset pagination: nothing is repeated or skipped)."""
+
+    older: bool
+    key: tuple[str, ...]
+
+    @property
+    def token(self) -> str:
+        raw = json.dumps(list(self.key), separators=(",", ":")).encode()
+        return ("o." if self.older else "n.") + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def parse(cls, token: str | None) -> "Cursor | None":
+        """The cursor of an `at=` query value; None (the first page) for anything else."""
+        if not token or len(token) > 400 or token[:2] not in {"o.", "n."}:
+            return None
+        try:
+            body = token[2:]
+            key = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(key, list) or not key or not all(isinstance(part, str) for part in key):
+            return None
+        return cls(token.startswith("o."), tuple(key))
+
+
+@dataclass(frozen=True)
+class Window(Generic[T]):
+    """One page of a long newest-first list: its items, where the first stands in the list (from 1),
+    how many there are, and the cursors of the newer and older pages (None at either end)."""
+
+    items: list[T]
+    first: int
+    total: int
+    newer: Cursor | None = None
+    older: Cursor | None = None
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1
 
 
 # Language --------------------------------------------------------------------------------------------

@@ -63,10 +63,11 @@ class CustomerProfile:
     customer_id: str
     name: str
     preferred_language: str
+    branch_id: str | None = None  # the home branch: staff of other branches cannot issue their links
 
     @classmethod
-    def of(cls, tenant_id: str, customer: CustomerUpserted) -> Self:
-        return cls(tenant_id, customer.customer_id, customer.name, customer.preferred_language)
+    def of(cls, tenant_id: str, customer: CustomerUpserted, *, branch_id: str | None) -> Self:
+        return cls(tenant_id, customer.customer_id, customer.name, customer.preferred_language, branch_id)
 
     @property
     def scope(self) -> CustomerScope:

@@ -5,9 +5,10 @@ page carries."""
 import io
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from uuid import UUID
 import fontpkg_sarabun
 import segno
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -30,6 +31,7 @@ from services.portal.domain import (
     browser_language,
     pick_language,
 )
+from services.portal.entrypoints.cache import PageCache, conditional, release_id
 from services.portal.settings import Settings
 from services.portal.use_cases import Session
 from shared.clients import DocumentsClient
@@ -56,7 +58,16 @@ PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 }
+# A customer page the browser may keep but must check again (its ETag names the version of what the
+# customer sees): only the customer's own browser, never a shared cache.
+CACHED_PAGE_HEADERS = {
+    **PAGE_HEADERS,
+    "Cache-Control": "private, no-cache",
+    "Vary": "Cookie",
+}
 _MAX_PAGE_NUMBER = 1_000_000
+# The QR of one payload is drawn once per process: a business's PromptPay id and an amount.
+_QR_CACHE_ENTRIES = 4096
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,7}")
 
 
@@ -70,6 +81,7 @@ class Portal:
     forms: URLSafeTimedSerializer
     documents: DocumentsClient
     live: LiveUpdates
+    pages: PageCache
 
     @classmethod
     def build(cls, settings: Settings, documents: DocumentsClient, live: LiveUpdates) -> "Portal":
@@ -81,6 +93,10 @@ class Portal:
             forms=URLSafeTimedSerializer(secret, salt="portal-form"),
             documents=documents,
             live=live,
+            pages=PageCache(
+                settings.page_cache_entries,
+                release_id(TEMPLATES_DIR, Path(tr.__file__).resolve()),
+            ),
         )
 
 
@@ -165,28 +181,36 @@ def current_path(request: Request) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
-def _promptpay_code(promptpay_id: str, amount: Decimal) -> segno.QRCode | None:
+def _payload(promptpay_id: str, amount: Decimal) -> str | None:
     try:
-        payload = promptpay_payload(promptpay_id, amount)
+        return promptpay_payload(promptpay_id, amount)
     except InvalidPromptPayId:
         return None
-    return segno.make(payload, error="m", micro=False)
+
+
+@lru_cache(maxsize=_QR_CACHE_ENTRIES)
+def _qr_data_uri(payload: str) -> str:
+    return str(segno.make(payload, error="m", micro=False).png_data_uri(scale=6, border=4))
+
+
+@lru_cache(maxsize=_QR_CACHE_ENTRIES)
+def _qr_png(payload: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(payload, error="m", micro=False).save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
 
 
 def promptpay_qr(promptpay_id: str, amount: Decimal) -> str | None:
-    """A PNG data URI of the PromptPay QR for the amount, or None when the business has no valid id."""
-    code = _promptpay_code(promptpay_id, amount)
-    return str(code.png_data_uri(scale=6, border=4)) if code else None
+    """A PNG data URI of the PromptPay QR for the amount, or None when the business has no valid id
+    (drawn once per payload and process)."""
+    payload = _payload(promptpay_id, amount)
+    return _qr_data_uri(payload) if payload else None
 
 
 def promptpay_png(promptpay_id: str, amount: Decimal) -> bytes | None:
     """The same QR as a PNG file, for customers who save it and open it in their banking app."""
-    code = _promptpay_code(promptpay_id, amount)
-    if code is None:
-        return None
-    buffer = io.BytesIO()
-    code.save(buffer, kind="png", scale=10, border=4)
-    return buffer.getvalue()
+    payload = _payload(promptpay_id, amount)
+    return _qr_png(payload) if payload else None
 
 
 def deposit_qr_codes(business: Business, section: DepositSection) -> dict[UUID, str]:
@@ -242,3 +266,19 @@ def render(
 def render_for(request: Request, session: Session, template: str, **context: Any) -> HTMLResponse:
     lang = language_of(request, session.customer, session.business)
     return render(request, template, lang=lang, business=session.business, session=session, **context)
+
+
+async def cached_page(
+    request: Request, session: Session, render_page: Callable[[], Awaitable[Response]]
+) -> Response:
+    """The customer's page for this version of what they see: a 304 when their browser has it,
+    the bytes this process rendered before, or `render_page()` (its queries and template) once."""
+    portal = portal_of(request)
+    etag = portal.pages.etag(
+        session.link_id,
+        session.version,
+        session.today.isoformat(),
+        language_of(request, session.customer, session.business),
+        current_path(request),
+    )
+    return await conditional(request, portal.pages, etag, CACHED_PAGE_HEADERS, render_page)

@@ -4,10 +4,11 @@ values are parsed here by hand so that no input yields a 5xx: a malformed id is 
 a refused slip re-shows the invoice with the reason."""
 
 import asyncio
+import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,10 +19,11 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 
 from services.portal import use_cases
-from services.portal.adapters.uow import PortalUnitOfWork
+from services.portal.adapters.uow import PortalReads, PortalUnitOfWork
 from services.portal.domain import (
     LANGUAGES,
     RECEIPT_KIND_ORDER,
+    Cursor,
     DocumentNotFound,
     DocumentNotReady,
     InvoiceNotFound,
@@ -32,11 +34,13 @@ from services.portal.domain import (
     browser_language,
     pick_language,
 )
+from services.portal.entrypoints.cache import matches
 from services.portal.entrypoints.pages import (
     LANG_COOKIE,
     LANG_COOKIE_MAX_AGE_S,
     PRIVATE_HEADERS,
     SESSION_COOKIE,
+    cached_page,
     deposit_qr_codes,
     form_token,
     invoice_qr_codes,
@@ -52,7 +56,8 @@ from services.portal.entrypoints.pages import (
 from services.portal.entrypoints.paid_form import FormExpired, SlipRefused, read_paid_form
 from services.portal.use_cases import PortalClosed, Session
 from shared.clients import DocumentNotAvailable
-from shared.web import Now, engine_of
+from shared.clock import Clock
+from shared.web import engine_of
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -75,11 +80,24 @@ def _uow(request: Request) -> PortalUnitOfWork:
     return PortalUnitOfWork(engine_of(request))
 
 
+def _reads(request: Request) -> PortalReads:
+    return PortalReads(engine_of(request))
+
+
+async def _now(request: Request) -> datetime:
+    """The portal's clock (an async dependency: a plain function would cost a worker thread)."""
+    clock: Clock = request.app.state.clock
+    return clock.now()
+
+
+Now = Annotated[datetime, Depends(_now)]
+
+
 async def customer_session(request: Request, now: Now) -> Session:
     link_id = session_link_id(request)
     if link_id is None:
         raise PortalClosed(None)
-    async with _uow(request) as uow:
+    async with _reads(request) as uow:
         session = await use_cases.current_session(uow=uow, link_id=link_id, now=now)
     request.state.session = session
     return session
@@ -175,38 +193,52 @@ async def live(request: Request, session: CustomerSession, now: Now) -> EventSou
 async def home(request: Request, session: CustomerSession) -> Response:
     if not session.access.whole_account:
         return _redirect(session.landing_path)  # a link to one invoice or quote lands there
-    async with _uow(request) as uow:
-        page = await use_cases.home(uow=uow, session=session)
-    qr = deposit_qr_codes(session.business, page.deposits)
-    invoice_qr = invoice_qr_codes(session.business, page.outstanding)
-    csrf = form_token(request, session)
-    return render_for(
-        request, session, "home.html", tab="home", page=page, qr=qr, invoice_qr=invoice_qr, csrf=csrf
-    )
+
+    async def render_page() -> Response:
+        async with _reads(request) as uow:
+            page = await use_cases.home(uow=uow, session=session)
+        qr = deposit_qr_codes(session.business, page.deposits)
+        invoice_qr = invoice_qr_codes(session.business, page.outstanding)
+        csrf = form_token(request, session)
+        return render_for(
+            request, session, "home.html", tab="home", page=page, qr=qr, invoice_qr=invoice_qr, csrf=csrf
+        )
+
+    return await cached_page(request, session, render_page)
 
 
 @router.get("/jobs")
-async def jobs(request: Request, session: CustomerSession) -> HTMLResponse:
-    async with _uow(request) as uow:
-        groups = await use_cases.jobs(uow=uow, session=session)
-    return render_for(request, session, "jobs.html", tab="jobs", groups=groups)
+async def jobs(request: Request, session: CustomerSession) -> Response:
+    async def render_page() -> Response:
+        async with _reads(request) as uow:
+            groups = await use_cases.jobs(uow=uow, session=session)
+        return render_for(request, session, "jobs.html", tab="jobs", groups=groups)
+
+    return await cached_page(request, session, render_page)
 
 
 @router.get("/jobs/{job_id}")
-async def job(job_id: str, request: Request, session: CustomerSession) -> HTMLResponse:
+async def job(job_id: str, request: Request, session: CustomerSession) -> Response:
     if not _ID.fullmatch(job_id):
         raise PageNotFound
-    async with _uow(request) as uow:
-        page = await use_cases.job(uow=uow, session=session, job_id=job_id)
-    qr = deposit_qr_codes(session.business, page.deposits)
-    return render_for(request, session, "job.html", tab="jobs", page=page, qr=qr)
+
+    async def render_page() -> Response:
+        async with _reads(request) as uow:
+            page = await use_cases.job(uow=uow, session=session, job_id=job_id)
+        qr = deposit_qr_codes(session.business, page.deposits)
+        return render_for(request, session, "job.html", tab="jobs", page=page, qr=qr)
+
+    return await cached_page(request, session, render_page)
 
 
 @router.get("/invoices")
-async def invoices(request: Request, session: CustomerSession, page: str | None = None) -> HTMLResponse:
-    async with _uow(request) as uow:
-        found = await use_cases.invoices(uow=uow, session=session, page=whole_number(page, default=1))
-    return render_for(request, session, "invoices.html", tab="invoices", invoices=found)
+async def invoices(request: Request, session: CustomerSession, page: str | None = None) -> Response:
+    async def render_page() -> Response:
+        async with _reads(request) as uow:
+            found = await use_cases.invoices(uow=uow, session=session, page=whole_number(page, default=1))
+        return render_for(request, session, "invoices.html", tab="invoices", invoices=found)
+
+    return await cached_page(request, session, render_page)
 
 
 def _invoice_page(
@@ -236,10 +268,15 @@ def _invoice_page(
 @router.get("/invoices/{invoice_id}")
 async def invoice(
     invoice_id: str, request: Request, session: CustomerSession, pay: str | None = None
-) -> HTMLResponse:
-    async with _uow(request) as uow:
-        page = await use_cases.invoice(uow=uow, session=session, invoice_id=_uuid(invoice_id))
-    return _invoice_page(request, session, page, pay_open=pay is not None)
+) -> Response:
+    the_id = _uuid(invoice_id)
+
+    async def render_page() -> Response:
+        async with _reads(request) as uow:
+            page = await use_cases.invoice(uow=uow, session=session, invoice_id=the_id)
+        return _invoice_page(request, session, page, pay_open=pay is not None)
+
+    return await cached_page(request, session, render_page)
 
 
 @router.get("/invoices/{invoice_id}/qr.png")
@@ -251,7 +288,17 @@ async def invoice_qr(invoice_id: str, request: Request, session: CustomerSession
     png = promptpay_png(session.business.promptpay_id, invoice.balance) if invoice.is_outstanding else None
     if png is None:
         raise PageNotFound
-    return _file(png, "image/png", f"{invoice.number}-PromptPay.png", download=True)
+    # The image is drawn once per payload; its ETag is the image's, so a browser that has it gets a
+    # 304, and a new balance (a new payload) is a new image at the same address.
+    headers = {
+        **PRIVATE_HEADERS,
+        **_disposition(f"{invoice.number}-PromptPay.png", download=True),
+        "Cache-Control": "private, no-cache",
+        "ETag": f'"{hashlib.blake2b(png, digest_size=16).hexdigest()}"',
+    }
+    if matches(request, headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    return Response(png, media_type="image/png", headers=headers)
 
 
 @router.post("/invoices/{invoice_id}/paid")
@@ -280,20 +327,24 @@ async def report_paid(invoice_id: str, request: Request, session: CustomerSessio
 
 @router.get("/receipts")
 async def receipts(
-    request: Request, session: CustomerSession, year: str | None = None, page: str | None = None
-) -> HTMLResponse:
-    async with _uow(request) as uow:
-        found = await use_cases.receipts(
-            uow=uow, session=session, year=_year(year), page=whole_number(page, default=1)
-        )
-    return render_for(request, session, "receipts.html", tab="receipts", page=found)
+    request: Request, session: CustomerSession, year: str | None = None, at: str | None = None
+) -> Response:
+    async def render_page() -> Response:
+        async with _reads(request) as uow:
+            found = await use_cases.receipts(uow=uow, session=session, year=_year(year), at=Cursor.parse(at))
+        return render_for(request, session, "receipts.html", tab="receipts", page=found)
+
+    return await cached_page(request, session, render_page)
 
 
 @router.get("/documents")
-async def documents(request: Request, session: CustomerSession, page: str | None = None) -> HTMLResponse:
-    async with _uow(request) as uow:
-        found = await use_cases.documents(uow=uow, session=session, page=whole_number(page, default=1))
-    return render_for(request, session, "documents.html", tab="documents", documents=found)
+async def documents(request: Request, session: CustomerSession, at: str | None = None) -> Response:
+    async def render_page() -> Response:
+        async with _reads(request) as uow:
+            found = await use_cases.documents(uow=uow, session=session, at=Cursor.parse(at))
+        return render_for(request, session, "documents.html", tab="documents", documents=found)
+
+    return await cached_page(request, session, render_page)
 
 
 def _message(request: Request, session: Session, title: str, body: str, status_code: int) -> HTMLResponse:
@@ -440,11 +491,16 @@ async def document_page_image(
 
 
 @router.get("/documents/{document_id}")
-async def document_page(document_id: str, request: Request, session: CustomerSession) -> HTMLResponse:
+async def document_page(document_id: str, request: Request, session: CustomerSession) -> Response:
     """The document as page images (phones show no PDF inside a page), with its Download."""
-    async with _uow(request) as uow:
-        document = await use_cases.customer_document(uow=uow, session=session, document_id=_uuid(document_id))
-    return render_for(request, session, "document.html", tab="documents", document=document)
+    the_id = _uuid(document_id)
+
+    async def render_page() -> Response:
+        async with _reads(request) as uow:
+            document = await use_cases.customer_document(uow=uow, session=session, document_id=the_id)
+        return render_for(request, session, "document.html", tab="documents", document=document)
+
+    return await cached_page(request, session, render_page)
 
 
 # Refusals --------------------------------------------------------------------------------------

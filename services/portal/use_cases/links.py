@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID, uuid4
 
+from services.portal.adapters.links import LinkAccount
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import (
     WHOLE_ACCOUNT,
@@ -32,13 +33,27 @@ class IssuedLink:
     token: str  # shown once, in the link's URL; only its hash is stored
 
 
-async def _require_known(uow: PortalUnitOfWork, customer: CustomerScope, scope: LinkScope) -> None:
+async def _visible_customer(
+    uow: PortalUnitOfWork, staff: Principal, customer_id: str
+) -> CustomerProfile | None:
+    """The customer, if the staff member's branches include the customer's home branch: a link opens
+    the customer's whole account, every branch's invoices with it. A customer of another branch (or of
+    the whole business, for staff of some branches only) looks unknown, so it cannot be probed."""
+    customer = await uow.read_model.customer(staff.tenant_id, customer_id)
+    return customer if customer is not None and staff.can_see_branch(customer.branch_id) else None
+
+
+async def _require_known(
+    uow: PortalUnitOfWork, staff: Principal, customer: CustomerScope, scope: LinkScope
+) -> None:
     """The invoice or quote a link opens is the customer's, and the portal has it to show."""
-    if scope.invoice_id is not None and not await uow.invoices.invoices(customer, scope.invoice_id):
-        raise UnknownInvoice(
-            f"No sent invoice {scope.invoice_id} of customer {customer.customer_id} is known",
-            field="invoice_id",
-        )
+    if scope.invoice_id is not None:
+        found = await uow.invoices.invoices(customer, scope.invoice_id)
+        if not found or not staff.can_see_branch(found[0].branch_id):
+            raise UnknownInvoice(
+                f"No sent invoice {scope.invoice_id} of customer {customer.customer_id} is known",
+                field="invoice_id",
+            )
     if scope.quote_id is not None:
         quote = await uow.read_model.quote(customer.tenant_id, scope.quote_id)
         if quote is None or quote.customer_id != customer.customer_id:
@@ -59,11 +74,11 @@ async def issue_link(
     quote_id: str | None = None,
 ) -> IssuedLink:
     """Issues a link that opens one customer's portal, or only one of their invoices or signed
-    quotes, until it expires or is revoked."""
-    if await uow.read_model.customer(staff.tenant_id, customer_id) is None:
+    quotes, until it expires or is revoked; only for a customer of the staff member's branches."""
+    if await _visible_customer(uow, staff, customer_id) is None:
         raise UnknownCustomer(f"No customer {customer_id} is known for this business", field="customer_id")
     scope = LinkScope.of(invoice_id=invoice_id, quote_id=quote_id)
-    await _require_known(uow, CustomerScope(staff.tenant_id, customer_id), scope)
+    await _require_known(uow, staff, CustomerScope(staff.tenant_id, customer_id), scope)
     token = secrets.token_urlsafe(32)
     link, issued = PortalLink.issue(
         id=uuid4(),
@@ -84,7 +99,7 @@ async def revoke_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID,
     """Revokes a link; the customer's very next page shows "ask for a new link". Revoking twice is
     a no-op."""
     link = await uow.links.get(link_id, tenant_id=staff.tenant_id, for_update=True)
-    if link is None:
+    if link is None or await _visible_customer(uow, staff, link.customer_id) is None:
         raise LinkNotFound("Portal link not found")
     revoked = link.revoke(at=now, by=staff.actor)
     if revoked is not None:
@@ -95,7 +110,7 @@ async def revoke_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID,
 
 async def get_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID) -> PortalLink:
     link = await uow.links.get(link_id, tenant_id=staff.tenant_id)
-    if link is None:
+    if link is None or await _visible_customer(uow, staff, link.customer_id) is None:
         raise LinkNotFound("Portal link not found")
     return link
 
@@ -103,7 +118,10 @@ async def get_link(*, uow: PortalUnitOfWork, staff: Principal, link_id: UUID) ->
 async def list_links(
     *, uow: PortalUnitOfWork, staff: Principal, customer_id: str | None, limit: int, offset: int
 ) -> list[PortalLink]:
-    return await uow.links.search(staff.tenant_id, customer_id, limit=limit, offset=offset)
+    """The links of the customers of the staff member's branches, newest first."""
+    return await uow.links.search(
+        staff.tenant_id, customer_id, branches=staff.branch_scope, limit=limit, offset=offset
+    )
 
 
 # Sessions ------------------------------------------------------------------------------------------
@@ -129,6 +147,9 @@ class Session:
     today: date
     access: LinkScope = WHOLE_ACCOUNT  # what the link opens
     quote_document_id: UUID | None = None  # the signed quote a quote link opens
+    # What the customer sees, as of this request: it changes whenever anything shown does (the
+    # customer's change counter and the business's last change), so it names a cached page.
+    version: str = ""
 
     @property
     def scope(self) -> CustomerScope:
@@ -151,21 +172,19 @@ def _today(business: Business, now: datetime) -> date:
         return local_date(now)
 
 
-async def _session(uow: PortalUnitOfWork, link: PortalLink | None, now: datetime) -> Session:
-    if link is None:
+def _session(account: LinkAccount | None, now: datetime) -> Session:
+    if account is None:
         raise PortalClosed(None)
-    business = await uow.read_model.business(link.tenant_id)
-    customer = await uow.read_model.customer(link.tenant_id, link.customer_id)
+    link, business, customer = account.link, account.business, account.customer
     state = link.state(now)
     if state is not LinkState.ACTIVE or customer is None:
         raise PortalClosed(state, business, customer.preferred_language if customer else None)
     business = business or Business(link.tenant_id)
     quote_document_id = None
     if link.scope.quote_id is not None:
-        quote = await uow.read_model.quote(link.tenant_id, link.scope.quote_id)
-        if quote is None:  # never so: a quote link is issued only for a known quote, kept for good
+        if account.quote is None:  # never so: a quote link is issued only for a known quote, kept for good
             raise PortalClosed(None, business, customer.preferred_language)
-        quote_document_id = quote.document_id(link.tenant_id)
+        quote_document_id = account.quote.document_id(link.tenant_id)
     return Session(
         link.id,
         link.expires_at,
@@ -174,14 +193,16 @@ async def _session(uow: PortalUnitOfWork, link: PortalLink | None, now: datetime
         _today(business, now),
         access=link.scope,
         quote_document_id=quote_document_id,
+        version=account.version,
     )
 
 
 async def open_link(*, uow: PortalUnitOfWork, token: str, now: datetime) -> Session:
     """The session a link's token opens, or PortalClosed."""
-    return await _session(uow, await uow.links.by_token_hash(hash_token(token)), now)
+    return _session(await uow.links.account(token_hash=hash_token(token)), now)
 
 
 async def current_session(*, uow: PortalUnitOfWork, link_id: UUID, now: datetime) -> Session:
-    """Re-checks the session's link on every page, so a revocation takes effect at once."""
-    return await _session(uow, await uow.links.get(link_id), now)
+    """Re-checks the session's link on every page (one query, with the account), so a revocation
+    takes effect at once."""
+    return _session(await uow.links.account(link_id=link_id), now)

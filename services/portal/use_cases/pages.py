@@ -8,6 +8,7 @@ from uuid import UUID
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import (
     PAGE_SIZE,
+    Cursor,
     Deposit,
     DepositSection,
     Document,
@@ -23,6 +24,7 @@ from services.portal.domain import (
     ListPage,
     Receipt,
     ReceiptYear,
+    Window,
     all_caught_up,
     deposit_section,
     group_jobs,
@@ -60,7 +62,7 @@ class InvoicePage:
 @dataclass(frozen=True)
 class ReceiptsPage:
     year: ReceiptYear
-    receipts: ListPage[Receipt]
+    receipts: Window[Receipt]
 
 
 async def home(*, uow: PortalUnitOfWork, session: Session) -> HomePage:
@@ -125,17 +127,13 @@ async def invoice(*, uow: PortalUnitOfWork, session: Session, invoice_id: UUID) 
 
 
 async def receipts(
-    *, uow: PortalUnitOfWork, session: Session, year: int | None = None, page: int = 1
+    *, uow: PortalUnitOfWork, session: Session, year: int | None = None, at: Cursor | None = None
 ) -> ReceiptsPage:
     """A year's receipts (this year in the business's time zone unless one is asked for), a page at
-    a time, with each type's total for the year."""
+    a time from the cursor, with each type's total for the year."""
     the_year = await receipt_year(uow=uow, session=session, year=year)
-    total = await uow.read_model.count_receipts(session.scope, year=the_year.year)
-    number = page_number(page, total)
-    found = await uow.read_model.receipts(
-        session.scope, year=the_year.year, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
-    )
-    return ReceiptsPage(the_year, ListPage(found, number, total))
+    found = await uow.read_model.receipt_window(session.scope, year=the_year.year, cursor=at, size=PAGE_SIZE)
+    return ReceiptsPage(the_year, found)
 
 
 async def receipt_year(*, uow: PortalUnitOfWork, session: Session, year: int | None = None) -> ReceiptYear:
@@ -149,12 +147,10 @@ async def receipt_year(*, uow: PortalUnitOfWork, session: Session, year: int | N
     )
 
 
-async def documents(*, uow: PortalUnitOfWork, session: Session, page: int = 1) -> ListPage[Document]:
+async def documents(*, uow: PortalUnitOfWork, session: Session, at: Cursor | None = None) -> Window[Document]:
+    """The customer's documents, newest first, a page at a time from the cursor."""
     session.access.require_whole_account()
-    total = await uow.read_model.count_documents(session.scope)
-    number = page_number(page, total)
-    found = await uow.read_model.documents(session.scope, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    return ListPage(found, number, total)
+    return await uow.read_model.document_window(session.scope, cursor=at, size=PAGE_SIZE)
 
 
 async def _opened_by_link(uow: PortalUnitOfWork, session: Session) -> set[UUID]:

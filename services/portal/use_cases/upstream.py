@@ -23,7 +23,8 @@ async def apply_tenant_settings(
 
 
 async def apply_customer(*, uow: PortalUnitOfWork, event: EventContext, fact: CustomerUpserted) -> None:
-    await uow.read_model.save_customer(CustomerProfile.of(event.tenant_id, fact), as_of=event.time)
+    profile = CustomerProfile.of(event.tenant_id, fact, branch_id=event.branch_id)
+    await uow.read_model.save_customer(profile, as_of=event.time)
 
 
 async def apply_job(*, uow: PortalUnitOfWork, event: EventContext, fact: JobStageChanged | JobClosed) -> None:

@@ -18,6 +18,7 @@ from services.portal.adapters.live import LiveUpdates
 from services.portal.adapters.uow import PortalUnitOfWork
 from services.portal.domain import (
     Business,
+    Cursor,
     CustomerProfile,
     CustomerScope,
     DocumentNotFound,
@@ -383,19 +384,38 @@ async def test_long_lists_come_fifty_to_a_page_newest_first_with_none_missed_or_
     )
 
     async with PortalUnitOfWork(engine) as uow:
-        receipt_pages = [
-            await use_cases.receipts(uow=uow, session=_session(scope), year=2026, page=n)
-            for n in (1, 2, 3, 9)
-        ]
-        document_pages = [await use_cases.documents(uow=uow, session=_session(scope), page=n) for n in (1, 2)]
+        receipt_pages = [await use_cases.receipts(uow=uow, session=_session(scope), year=2026)]
+        while (older := receipt_pages[-1].receipts.older) is not None:
+            receipt_pages.append(
+                await use_cases.receipts(uow=uow, session=_session(scope), year=2026, at=older)
+            )
+        # Back from the last page: the page before it, exactly.
+        newer = receipt_pages[-1].receipts.newer
+        assert newer is not None
+        back = await use_cases.receipts(uow=uow, session=_session(scope), year=2026, at=newer)
+        # A cursor past the end, or of nothing, shows the first page.
+        beyond = await use_cases.receipts(
+            uow=uow,
+            session=_session(scope),
+            year=2026,
+            at=Cursor(True, ("2026-01-01", "DEPR-2026-0000", "z")),
+        )
+        document_pages = [await use_cases.documents(uow=uow, session=_session(scope))]
+        while (older_document := document_pages[-1].older) is not None:
+            document_pages.append(
+                await use_cases.documents(uow=uow, session=_session(scope), at=older_document)
+            )
 
     listed = [[r.number for r in page.receipts.items] for page in receipt_pages]
-    assert [len(numbers) for numbers in listed] == [50, 50, 20, 20]
-    assert [page.receipts.number for page in receipt_pages] == [1, 2, 3, 3]
-    assert {page.receipts.last for page in receipt_pages} == {3}
+    assert [len(numbers) for numbers in listed] == [50, 50, 20]
+    assert [page.receipts.first for page in receipt_pages] == [1, 51, 101]
+    assert {page.receipts.total for page in receipt_pages} == {120}
+    assert receipt_pages[0].receipts.newer is None
+    assert [r.number for r in back.receipts.items] == listed[1]
+    assert [r.number for r in beyond.receipts.items] == listed[0]
     every = listed[0] + listed[1] + listed[2]
     assert sorted(every) == sorted(f"DEPR-2026-{n:04d}" for n in range(1, 121))
-    issued = [r.issued_on for page in receipt_pages[:3] for r in page.receipts.items]
+    issued = [r.issued_on for page in receipt_pages for r in page.receipts.items]
     assert issued == sorted(issued, reverse=True)
     assert [len(page.items) for page in document_pages] == [50, 5]
     assert not {d.number for d in document_pages[0].items} & {d.number for d in document_pages[1].items}

@@ -10,11 +10,13 @@ import pytest
 
 from services.portal.domain import (
     PAGE_SIZE,
+    Cursor,
     Document,
     Invoice,
     Job,
     ListPage,
     ReceiptYear,
+    Window,
     job_documents,
     page_number,
 )
@@ -137,3 +139,20 @@ def test_a_list_page_knows_how_many_pages_there_are() -> None:
     assert ListPage([], 1, 50).last == 1
     assert ListPage([], 1, 51).last == 2
     assert ListPage([], 3, 120).last == 3
+
+
+def test_a_cursor_comes_back_from_its_token_and_anything_else_is_the_first_page() -> None:
+    older = Cursor(True, ("2026-03-01", "DEPR-2026-0042", "deposit_receipt"))
+    newer = Cursor(False, ("2026-03-01", "INV-2026-0001", "3f1c5c1e-0000-4000-8000-000000000000"))
+
+    assert Cursor.parse(older.token) == older
+    assert Cursor.parse(newer.token) == newer
+    assert older.token.startswith("o.")
+    assert newer.token.startswith("n.")
+    for rubbish in (None, "", "o.", "x.abc", "o.!!!", "o." + "A" * 500, "n.bnVsbA", "o.WzFd"):
+        assert Cursor.parse(rubbish) is None
+
+
+def test_a_window_knows_where_it_stands_in_the_list() -> None:
+    window = Window(["a", "b"], first=51, total=52)
+    assert (window.first, window.last, window.total) == (51, 52, 52)
