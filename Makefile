@@ -1,9 +1,13 @@
-.PHONY: run test unit integration e2e bench lint setup
+.PHONY: run test unit integration e2e bench lint setup setup-run
+
+# What running needs (`make run`), and what testing needs besides (every other target).
+setup-run:
+	@scripts/bootstrap run
 
 setup:
-	@scripts/bootstrap
+	@scripts/bootstrap test
 
-run: setup
+run: setup-run
 	.venv/bin/mudjam dev up
 
 # Every tier; `make unit`, `make integration` and `make e2e` run one.

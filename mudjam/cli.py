@@ -8,6 +8,7 @@ import logging
 import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
@@ -325,6 +326,7 @@ def _ops_parser(sub: Any) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="mudjam")
+    parser.add_argument("--version", action="version", version=f"mudjam {package_version('mudjam')}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="the embedded development stack")

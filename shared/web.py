@@ -32,6 +32,7 @@ from shared.context import bound
 from shared.db.stores import IdempotentRequest, StoredResponse
 from shared.db.uow import UnitOfWork
 from shared.errors import Conflict, DomainError, NotFound, PermissionDenied, RuleViolation, TooLarge
+from shared.metrics import HTTP_REQUEST_SECONDS
 from shared.settings import AuthSettings
 
 log = logging.getLogger(__name__)
@@ -105,13 +106,17 @@ def install_correlation(app: FastAPI) -> None:
         with bound(correlation=correlation):
             started = time.perf_counter()
             response = await call_next(request)
+            elapsed = time.perf_counter() - started
             log.info(
                 "%s %s %s",
                 request.method,
                 request.url.path,
                 response.status_code,
-                extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+                extra={"duration_ms": round(elapsed * 1000, 1)},
             )
+            # By route template, never the path: ids in paths would make a series per resource.
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            HTTP_REQUEST_SECONDS.labels(request.method, route, str(response.status_code)).observe(elapsed)
         response.headers[CORRELATION_HEADER] = correlation
         return response
 

@@ -10,10 +10,12 @@ import asyncio
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
+from aiokafka import TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -28,6 +30,7 @@ from shared.contracts.envelope import Envelope, EventContext, EventPayload, Subj
 from shared.contracts.operations import EventDeadLettered
 from shared.db.uow import UnitOfWork
 from shared.errors import UnprocessableEvent
+from shared.metrics import CONSUMER_LAG, EVENT_APPLY_SECONDS, EVENTS_DEAD_LETTERED
 from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -113,6 +116,7 @@ class EventConsumer:
             event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"kafka:{topic}/{partition}/{offset}")
             await self._dead_letter(message, event_id, None, error)
             return
+        _record_lag(self.name, message)
         if envelope.type not in self._by_type:
             return  # not an event this consumer applies
         with bound(correlation=envelope.correlation_id, causation=str(envelope.id)):
@@ -122,6 +126,7 @@ class EventConsumer:
         """Applies one event once; False when it was already applied. Raises what the handler raises."""
         use_cases = self._by_type[envelope.type]
         payload = envelope.payload()
+        started = time.perf_counter()
         async with self._uow_factory() as uow:
             if not await uow.processed.claim(self.name, envelope.id):
                 log.debug("%s already applied %s %s", self.name, envelope.type, envelope.id)
@@ -130,6 +135,7 @@ class EventConsumer:
             for use_case in use_cases:
                 await use_case(uow=uow, event=event, fact=payload)
             await uow.commit()
+        EVENT_APPLY_SECONDS.labels(self.name, envelope.type).observe(time.perf_counter() - started)
         log.info(
             "%s applied %s %s", self.name, envelope.type, envelope.id, extra={"subject": envelope.subject}
         )
@@ -187,8 +193,21 @@ class EventConsumer:
                         )
                         await uow.record(notice, about=about, actor=SYSTEM, at=self._clock.now())
                         await uow.commit()
+                        EVENTS_DEAD_LETTERED.labels(self.name).inc()
                 log.error("consumer %s dead-lettered %s: %s", self.name, event_id, notice.error)
                 return
             except Exception:
                 log.exception("could not dead-letter %s; retrying", event_id)
                 await asyncio.sleep(self._settings.retry_max_delay_s)
+
+
+def _record_lag(consumer: str, message: KafkaMessage) -> None:
+    """How far behind its partition's end the consumer is, as of the message it just took."""
+    raw: Any = message.raw_message
+    kafka_consumer: Any = getattr(message, "consumer", None)
+    try:
+        end = kafka_consumer.highwater(TopicPartition(raw.topic, raw.partition))
+    except Exception:  # a batch, or a consumer without the call: no figure, and never a failure
+        return
+    if end is not None:
+        CONSUMER_LAG.labels(consumer, raw.topic, str(raw.partition)).set(max(end - raw.offset - 1, 0))

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db.tables import OUTBOX_CHANNEL, KernelTables
+from shared.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class OutboxRelay:
                 while True:
                     self._wake.clear()
                     if await self.publish_pending() < self._batch_size:
+                        await self._measure_backlog(listener)
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
                     await _keep_alive(listener)
@@ -97,6 +99,20 @@ class OutboxRelay:
                 t.update().where(t.c.seq.in_([row.seq for row in rows])).values(published_at=func.now())
             )
         return len(rows)
+
+    async def _measure_backlog(self, conn: AsyncConnection) -> None:
+        """What is left to publish once the relay has caught up (rows committed meanwhile): the
+        backlog and its oldest row's age, for /metrics. Only the leading replica measures."""
+        t = self._table
+        backlog, oldest = (
+            await conn.execute(
+                select(func.count(), func.extract("epoch", func.now() - func.min(t.c.created_at))).where(
+                    t.c.published_at.is_(None)
+                )
+            )
+        ).one()
+        OUTBOX_BACKLOG.set(backlog)
+        OUTBOX_OLDEST_AGE.set(float(oldest or 0))
 
 
 async def _keep_alive(conn: AsyncConnection) -> None:

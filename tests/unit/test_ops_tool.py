@@ -3,6 +3,7 @@ of the tenant, and named by the key documents answers; a refused command is one 
 
 import hashlib
 import json
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,7 @@ from shared.auth import Role, verify_token
 from shared.settings import AuthSettings
 
 PDF = b"%PDF-1.7 signed quote"
-UNREACHABLE_KAFKA = "127.0.0.1:1"  # never contacted: every command here fails before publishing
+UNREACHABLE_KAFKA = "127.0.0.1:1"  # nothing listens there: a command that reaches publishing fails
 
 
 def _publisher(handler: httpx.MockTransport) -> OpsPublisher:
@@ -124,3 +125,30 @@ def test_an_inspection_with_a_negative_estimate_is_refused_in_one_line(
     line = _refused(capsys, "inspection", "--tenant", "t", "--job", "J-1", "--data", data)
 
     assert line.startswith("mudjam ops inspection: damage_estimates.0.amount: ")
+
+
+def test_an_unreachable_broker_is_one_line_with_a_non_zero_exit(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.dumps({"customer_id": "c1", "name": "Somchai"})
+
+    line = _refused(
+        capsys,
+        "publish",
+        "--tenant",
+        "t",
+        "--type",
+        "customer.upserted.v1",
+        "--subject",
+        "c1",
+        "--data",
+        data,
+    )
+
+    assert line.startswith("mudjam ops publish: KafkaConnectionError: Unable to bootstrap")
+
+
+def test_the_tool_says_its_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"mudjam {version('mudjam')}\n"

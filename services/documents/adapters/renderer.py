@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import fontpkg_sarabun
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -68,16 +69,25 @@ def render_html(sheet: Sheet) -> str:
 _font_config: Any = None
 
 
+def may_load(url: str) -> bool:
+    """Whether a document may load `url`: inline data (the QR) or a file inside the packaged fonts'
+    folder once the path is resolved (so `…/files/../../etc/passwd` is not), nothing else."""
+    if url.startswith("data:"):
+        return True
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    return Path(unquote(parts.path)).resolve().is_relative_to(FONT_DIR.resolve())
+
+
 def _fetcher() -> Any:
     from weasyprint.urls import URLFetcher
-
-    fonts = FONT_DIR.as_uri() + "/"
 
     class LocalOnly(URLFetcher):  # type: ignore[misc]
         """A document may load the packaged fonts and inline data (the QR), nothing from the network."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith(("data:", fonts)):
+            if may_load(url):
                 return super().fetch(url, headers)
             raise ValueError(f"documents do not load {url[:100]}")
 

@@ -4,10 +4,14 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.notifications import use_cases
+from services.notifications.adapters import metrics
+from services.notifications.adapters.tables import notices
 from services.notifications.adapters.uow import NotificationsUnitOfWork
+from services.notifications.domain.notices import OPEN
 from shared.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -21,6 +25,7 @@ def notice_sender(
             try:
                 while await send_one(engine, clock, delivery):
                     pass
+                await _measure_open_notices(engine)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -38,7 +43,20 @@ async def send_one(engine: AsyncEngine, clock: Clock, delivery: use_cases.Delive
         if notice is None:
             return False
         await uow.commit()
+    metrics.NOTICE_ATTEMPTS.labels(notice.status.value).inc()
     log.info(
         "notice %s (%s) is %s after %d attempt(s)", notice.id, notice.kind, notice.status, notice.attempts
     )
     return True
+
+
+async def _measure_open_notices(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(notices.c.status, func.count())
+            .where(notices.c.status.in_([s.value for s in OPEN]))
+            .group_by(notices.c.status)
+        )
+        counts: dict[str, int] = {status: count for status, count in rows.all()}
+    for status in OPEN:
+        metrics.NOTICES_OPEN.labels(status.value).set(counts.get(status.value, 0))

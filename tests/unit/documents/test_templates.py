@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from services.documents.adapters.renderer import FONT_DIR, _fetcher, font_faces, render_html
+from services.documents.adapters.renderer import FONT_DIR, _fetcher, font_faces, may_load, render_html
 from services.documents.content import build_sheet
 from tests.unit.documents import factories
 
@@ -46,6 +46,29 @@ def test_documents_load_only_the_packaged_fonts_and_inline_data() -> None:
         fetcher.fetch("http://attacker.example/x.png")
     with pytest.raises(ValueError, match="do not load"):
         fetcher.fetch("file:///etc/passwd")
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        "/../../../../etc/passwd",
+        "/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "-elsewhere/x.ttf",  # a sibling folder whose name merely starts like the fonts'
+    ],
+)
+def test_a_path_that_leaves_the_fonts_folder_once_resolved_is_refused(escape: str) -> None:
+    url = FONT_DIR.as_uri() + escape
+
+    assert not may_load(url)
+    with pytest.raises(ValueError, match="do not load"):
+        _fetcher().fetch(url)
+
+
+def test_the_fonts_and_inline_data_may_be_loaded() -> None:
+    assert may_load((FONT_DIR / "Sarabun-Regular.ttf").as_uri())
+    assert may_load("data:image/png;base64,iVBORw0KGgo=")
+    assert not may_load("file://attacker.example" + str(FONT_DIR / "Sarabun-Regular.ttf"))
 
 
 def test_the_void_version_prints_the_void_mark_and_the_reason() -> None:
