@@ -2,7 +2,9 @@
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import uvicorn
 from pydantic import ValidationError
@@ -10,8 +12,18 @@ from pydantic import ValidationError
 from shared.migrations import upgrade
 from shared.settings import ServiceSettings
 
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
-def main(app_factory: str, settings_class: type[ServiceSettings], migrations_dir: Path) -> None:
+
+def main(
+    app_factory: str,
+    settings_class: type[SettingsT],
+    migrations_dir: Path,
+    *,
+    workers: Callable[[SettingsT], int] = lambda _: 1,
+) -> None:
+    """Migrates or serves (with `workers(settings)` worker processes); settings a service refuses
+    (production with a dev secret, say) end it at once with one line naming them."""
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["serve", "migrate"], nargs="?", default="serve")
     args = parser.parse_args()
@@ -24,7 +36,13 @@ def main(app_factory: str, settings_class: type[ServiceSettings], migrations_dir
         upgrade(migrations_dir, settings.database_url)
         return
     uvicorn.run(
-        app_factory, factory=True, host=settings.host, port=settings.port, log_config=None, access_log=False
+        app_factory,
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers(settings),
+        log_config=None,
+        access_log=False,
     )
 
 

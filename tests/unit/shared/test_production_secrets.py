@@ -79,11 +79,12 @@ def test_strong_secrets_of_your_own_are_accepted(service: str, monkeypatch: pyte
     assert _settings(service).environment == "production"  # type: ignore[attr-defined]
 
 
-def test_a_production_start_with_the_example_secret_exits_at_once_naming_the_setting() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUDJAM_", "DEPOSITS_"))}
+@pytest.mark.parametrize("service", ["deposits", "portal"])
+def test_a_production_start_with_the_example_secret_exits_at_once_naming_the_setting(service: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUDJAM_", service.upper() + "_"))}
     env |= {"MUDJAM_ENVIRONMENT": "production", "MUDJAM_AUTH_JWT_SECRET": "change-me-to-a-long-random-string"}
     started = subprocess.run(
-        [sys.executable, "-m", "services.deposits", "serve"],
+        [sys.executable, "-m", f"services.{service}", "serve"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -91,7 +92,7 @@ def test_a_production_start_with_the_example_secret_exits_at_once_naming_the_set
         timeout=60,
     )
     assert started.returncode != 0
-    assert "mudjam deposits: refusing to start: MUDJAM_AUTH_JWT_SECRET is an example" in started.stderr
+    assert f"mudjam {service}: refusing to start: MUDJAM_AUTH_JWT_SECRET is an example" in started.stderr
     assert "Traceback" not in started.stderr
     assert "change-me-to-a-long-random-string" not in started.stderr
 
