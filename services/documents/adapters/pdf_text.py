@@ -26,9 +26,12 @@ it starts and ends.
 """
 
 import ast
+import contextlib
 import hashlib
 import importlib.util
+import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,20 +50,38 @@ UPSTREAM_SOURCES = {
 
 _installed = False
 _original_build_vector_font_dictionary: Any = None
+_original_draw_first_line: Any = None
 
 
 def install() -> None:
     """Replaces the two functions in the WeasyPrint modules; idempotent."""
-    global _installed, _original_build_vector_font_dictionary
+    global _installed, _original_build_vector_font_dictionary, _original_draw_first_line
     if _installed:
         return
     import weasyprint.draw.text
     import weasyprint.pdf.fonts
 
+    _original_draw_first_line = weasyprint.draw.text.draw_first_line
     _original_build_vector_font_dictionary = weasyprint.pdf.fonts._build_vector_font_dictionary
     weasyprint.draw.text.draw_first_line = draw_first_line
     weasyprint.pdf.fonts._build_vector_font_dictionary = _build_vector_font_dictionary
     _installed = True
+
+
+@contextlib.contextmanager
+def as_shipped() -> Iterator[None]:
+    """WeasyPrint's own functions back for the block (for comparing with them); after `install()`."""
+    import weasyprint.draw.text
+    import weasyprint.pdf.fonts
+
+    assert _installed
+    weasyprint.draw.text.draw_first_line = _original_draw_first_line
+    weasyprint.pdf.fonts._build_vector_font_dictionary = _original_build_vector_font_dictionary
+    try:
+        yield
+    finally:
+        weasyprint.draw.text.draw_first_line = draw_first_line
+        weasyprint.pdf.fonts._build_vector_font_dictionary = _build_vector_font_dictionary
 
 
 def upstream_source_digests() -> dict[str, str]:
@@ -440,22 +461,35 @@ def _logical_width(stream: Any, font: Any, pango_font: Any, font_size: float, gl
 def _begin_span(stream: Any, string: str, actual_text: str) -> str:
     import pydyf
 
-    _end_string(stream, string)
+    carried = _end_string(stream, string)
     stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(actual_text)}))
-    return "<"
+    return "<" + carried
 
 
 def _end_span(stream: Any, string: str) -> str:
-    _end_string(stream, string)
+    carried = _end_string(stream, string)
     stream.end_marked_content()
-    return "<"
+    return "<" + carried
 
 
-def _end_string(stream: Any, string: str) -> None:
-    """Shows the glyphs list so far (`string` is open, ending in "<" or a glyph)."""
-    string = string[:-1] if string[-1] == "<" else string + ">"
+# The pen moves after the last glyph of an open glyphs list: ">-8<", ">-41<>233<"…
+_TRAILING_MOVES = re.compile(r"(?:>-?[0-9.e]+<)+$")
+
+
+def _end_string(stream: Any, string: str) -> str:
+    """Shows the glyphs list so far (`string` is open, ending in "<" or a glyph) and returns the pen
+    moves after its last glyph, for the next list to start with: PDFium drops the moves that end a
+    `TJ` (and a `TJ` of moves only), so a split must not leave them there."""
+    moves = _TRAILING_MOVES.search(string)
+    carried = ""
+    if moves:
+        carried, string = moves.group(0), string[: moves.start()]
+    if not string:
+        return carried
+    string = string[:-1] if string.endswith("<") else string + ">"
     if string:
         stream.show_text(string)
+    return carried
 
 
 def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
