@@ -26,6 +26,7 @@ it starts and ends.
 """
 
 import ast
+import codecs
 import contextlib
 import hashlib
 import importlib.util
@@ -252,7 +253,7 @@ def _space_glyph(font: Any) -> int | None:
 
 
 def _is_mark(text: str) -> bool:
-    return bool(text) and unicodedata.category(text[0]).startswith("M")
+    return bool(text) and unicodedata.category(text[0])[0] == "M"
 
 
 def _moved(glyph_info: Any) -> bool:
@@ -314,17 +315,23 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
                 string = _begin_span(stream, string, actual_text)
 
             # Display .notdef and log warning for missing glyphs.
-            glyph_id = _notdef(font, glyph_id, width, font_size)
+            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                glyph_id = _notdef(font, glyph_id, width, font_size)
 
             # The code drawing this glyph as its text: the glyph id, or an alias for it.
-            code = _code(font, glyph_id, texts[i])
+            text = texts[i]
+            code = glyph_id if font.to_unicode.get(glyph_id) == text else _code(font, glyph_id, text)
 
             # Set horizontal and vertical offsets.
             offset = glyph_info.geometry.x_offset / font_size
             string = _show_glyph(stream, string, font, code, offset, rise=glyph_info.geometry.y_offset / 1000)
 
             # Get glyph logical widths.
-            logical_width = _logical_width(stream, font, pango_font, font_size, glyph_id)
+            logical_width = (
+                font.widths[glyph_id]
+                if glyph_id in font.widths
+                else _logical_width(stream, font, pango_font, font_size, glyph_id)
+            )
 
             # Set kerning, word spacing, letter spacing.
             kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
@@ -332,7 +339,7 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
                 string += f">{int(kerning)}<"
 
             # Create list of emojis.
-            emoji = _emoji(
+            emoji = (font.svg or font.png or font.colr) and _emoji(
                 textbox, font, pango_font, stream, font_size, glyph_id, logical_width, kerning, x_advance
             )
             if emoji:
@@ -341,9 +348,7 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
             x_advance += (logical_width + offset - kerning) / 1000
 
             if i == span_end:
-                if _moved(glyph_info):
-                    string += _blank_to_pen(stream, font, pango_font, font_size)
-                string = _end_span(stream, string)
+                string = _end_span(stream, string, _moved(glyph_info) and (font, pango_font, font_size))
                 span_end = -1
 
         # Close the last glyphs list, remove if empty.
@@ -375,21 +380,31 @@ def _run_texts(glyph_item: Any, utf8_text: bytes) -> tuple[list[str], dict[int, 
     )
     item_offset, item_length = glyph_item.item.offset, glyph_item.item.length
     rtl = glyph_item.item.analysis.level % 2
+    clusters = clusters[0:num_glyphs]  # Python lists: far quicker to index than the C arrays
+    glyphs = [info.glyph for info in glyphs_info[0:num_glyphs]]
     # A cluster's text runs from its offset to the next cluster's, in logical order whatever the
     # direction.
-    starts = sorted({clusters[i] for i in range(num_glyphs)})
+    starts = sorted(set(clusters))
     ends = dict(zip(starts, [*starts[1:], item_length], strict=True))
     texts = [""] * num_glyphs
     elements: list[tuple[list[int], str]] = []  # a base and its marks: drawn glyphs, text
+    empty = pango.PANGO_GLYPH_EMPTY
     i = 0
     while i < num_glyphs:
         j = i
         while j + 1 < num_glyphs and clusters[j + 1] == clusters[i]:
             j += 1
         text = utf8_text[item_offset + clusters[i] : item_offset + ends[clusters[i]]].decode()
-        drawn = [k for k in range(i, j + 1) if glyphs_info[k].glyph != pango.PANGO_GLYPH_EMPTY]
-        for k, glyph_text in zip(drawn, glyph_texts(text, len(drawn)), strict=True):
-            texts[k] = glyph_text
+        if i == j:  # one glyph, the common case
+            if glyphs[i] == empty:
+                i += 1
+                continue
+            drawn = [i]
+            texts[i] = text
+        else:
+            drawn = [k for k in range(i, j + 1) if glyphs[k] != empty]
+            for k, glyph_text in zip(drawn, glyph_texts(text, len(drawn)), strict=True):
+                texts[k] = glyph_text
         if drawn and elements and not rtl and _is_mark(text):
             elements[-1] = (elements[-1][0] + drawn, elements[-1][1] + text)
         elif drawn:
@@ -450,23 +465,28 @@ def _show_glyph(stream: Any, string: str, font: Any, code: int, offset: float, *
 
 def _logical_width(stream: Any, font: Any, pango_font: Any, font_size: float, glyph_id: int) -> Any:
     """Upstream's glyph logical width, in thousandths of the font size, kept per glyph id."""
-    from weasyprint.text.ffi import FROM_UNITS, pango
-
     if glyph_id not in font.widths:
+        from weasyprint.text.ffi import FROM_UNITS, pango
+
         pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
         font.widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
     return font.widths[glyph_id]
 
 
 def _begin_span(stream: Any, string: str, actual_text: str) -> str:
-    import pydyf
-
+    """`/Span <</ActualText <FEFF…>>> BDC`, the text as a UTF-16BE text string, written as bytes
+    (what pydyf's `begin_marked_content` writes, without a Dictionary to serialise per cluster)."""
     carried = _end_string(stream, string)
-    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(actual_text)}))
+    text = (codecs.BOM_UTF16_BE + actual_text.encode("utf-16-be")).hex()
+    stream.stream.append(f"/Span <</ActualText <{text}>>> BDC".encode())
     return "<" + carried
 
 
-def _end_span(stream: Any, string: str) -> str:
+def _end_span(stream: Any, string: str, moved_font: Any) -> str:
+    """Ends the span; after a glyph drawn off the pen, `moved_font` is (font, Pango font, size)
+    for `_blank_to_pen`."""
+    if moved_font:
+        string += _blank_to_pen(stream, *moved_font)
     carried = _end_string(stream, string)
     stream.end_marked_content()
     return "<" + carried
@@ -546,13 +566,10 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
 
 
 def _notdef(font: Any, glyph_id: int, width: int, font_size: float) -> int:
-    """The glyph id; for a missing glyph, upstream's warning and a code past the font's glyphs,
-    drawn as .notdef."""
+    """Upstream's missing glyph: a warning, and a code past the font's glyphs drawn as .notdef."""
     from weasyprint.logger import LOGGER
     from weasyprint.text.ffi import FROM_UNITS, pango
 
-    if not glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-        return glyph_id
     codepoint = glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG
     LOGGER.warning(
         '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
