@@ -234,13 +234,14 @@ def _blank_to_pen(stream: Any, font: Any, pango_font: Any, font_size: float) -> 
     poppler takes a span's extent from its first glyph's origin to its last glyph's end; a mark
     placed back over its base (ปั่) would end it short of the pen, and poppler would read a gap,
     a space, before the next letter. The space glyph paints nothing and leaves the pen where it
-    was; its code reads as "" outside the span too."""
+    was; it is drawn with an alias code that reads as "" outside the span too."""
     if font.hash not in _blank_glyphs:
         _blank_glyphs[font.hash] = _space_glyph(font)
     glyph_id = _blank_glyphs[font.hash]
     if glyph_id is None:
         return ""
     width = _logical_width(stream, font, pango_font, font_size, glyph_id)
+    font.to_unicode.setdefault(glyph_id, " ")  # the space glyph's own code keeps reading as a space
     code = _code(font, glyph_id, "")
     return f">{width}<{code:04x}"
 
@@ -499,7 +500,7 @@ def _end_span(stream: Any, string: str, moved_font: Any) -> str:
 
 
 # The pen moves after the last glyph of an open glyphs list: ">-8<", ">-41<>233<"…
-_TRAILING_MOVES = re.compile(r"(?:>-?[0-9.e]+<)+$")
+_TRAILING_MOVES = re.compile(r"(?:>-?[0-9.]+(?:e[-+]?[0-9]+)?<)+$")
 
 
 def _end_string(stream: Any, string: str) -> str:
