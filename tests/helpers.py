@@ -49,25 +49,19 @@ def visible(page: str) -> str:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The PDF's text as `pdftotext -raw` reads it, with Thai sara am read as sara aa: pdftotext
-    confuses ำ and า in every font, so Thai is compared with `thai_normalised` on both sides."""
+    """The PDF's text as poppler's `pdftotext -raw` reads it."""
     assert pdf.startswith(b"%PDF"), pdf[:100]
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return thai_normalised(text.decode())
+    return text.decode()
 
 
 def pdfium_text(pdf: bytes) -> str:
-    """The PDF's text layer as PDFium (pypdfium2) reads it, page after page. PDFium reads Thai sara
-    am (ำ) as two glyphs, so text compared with it should hold none."""
+    """The PDF's text layer as PDFium (pypdfium2) reads it, page after page."""
     document = pdfium.PdfDocument(pdf)
     try:
-        return "\n".join(page.get_textpage().get_text_bounded() for page in document)
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
     finally:
         document.close()
-
-
-def thai_normalised(text: str) -> str:
-    return text.replace("ำ", "า")
 
 
 def pdf_fonts(pdf: bytes) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 import fontpkg_sarabun
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from services.documents.adapters import pdf_text
 from services.documents.content import Sheet
 
 log = logging.getLogger(__name__)
@@ -94,16 +95,23 @@ def _fetcher() -> Any:
     return LocalOnly(allowed_protocols=("file", "data"))
 
 
+# PDF/A-3b (ISO 19005-3, level B): fonts embedded, sRGB output intent, XMP metadata naming the
+# part and conformance; a file a business can archive for the Revenue Department's five years.
+PDF_VARIANT = "pdf/a-3b"
+
+
 def html_to_pdf(html: str) -> bytes:
-    """Runs in a render process (or directly, in tests)."""
+    """Runs in a render process (or directly, in tests). The text layer reads as the HTML's text,
+    Thai included (`pdf_text`)."""
     global _font_config
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     if _font_config is None:
+        pdf_text.install()
         _font_config = FontConfiguration()
     document = HTML(string=html, url_fetcher=_fetcher(), base_url=str(FONT_DIR))
-    pdf: bytes = document.write_pdf(font_config=_font_config)
+    pdf: bytes = document.write_pdf(font_config=_font_config, pdf_variant=PDF_VARIANT)
     return pdf
 
 
