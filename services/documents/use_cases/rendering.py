@@ -71,17 +71,27 @@ async def complete_job(
     render_ms: int,
     now: datetime,
 ) -> bool:
-    """Records the rendered version and announces it, exactly once: a job this worker no longer
+    """Records what one step of the job rendered and announces it, once per step: the first step
+    (the customer's language) records the version, so the customer can download it at once, and the
+    job is due again for the other language behind what customers wait for; the second adds its
+    file to the version and announces the version again with both. A job this worker no longer
     holds, or a version already recorded, changes nothing."""
     job = await uow.jobs.get_for_update(job_id)
     if job is None or not job.claimed_by(claim_token):
         return False
-    version, rendered = DocumentVersion.rendered_by(
-        job, files=files, timezone=timezone, render_ms=render_ms, at=now
-    )
-    job.finish(now)
+    earlier = await uow.documents.version(job.document_id, job.version)
+    already = earlier is not None and {f.language for f in files} <= {f.language for f in earlier.files}
+    for file in files:
+        job.language_rendered(file.language, now)
     await uow.jobs.save(job)
-    if not await uow.documents.add_version(job.document_id, version):
+    if already:
+        return False
+    version, rendered = DocumentVersion.rendered_by(
+        job, files=files, timezone=timezone, render_ms=render_ms, at=now, earlier=earlier
+    )
+    if earlier is not None:
+        await uow.documents.save_files(job.document_id, version)
+    elif not await uow.documents.add_version(job.document_id, version):
         return False
     await uow.record(rendered, about=job.subject, actor=SYSTEM, at=now)
     return True
