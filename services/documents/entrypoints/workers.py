@@ -27,6 +27,7 @@ from services.documents.adapters.storage import DocumentStorage
 from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.content import build_sheet
 from services.documents.domain import (
+    Priority,
     RenderInputMissing,
     RenderJob,
     RetryPolicy,
@@ -52,8 +53,10 @@ class RenderWorker:
         settings: Settings,
         jobs_ready: asyncio.Event,
         slot: int,
+        max_priority: Priority | None = None,
     ) -> None:
         self._engine, self._renderer, self._storage, self._clock = engine, renderer, storage, clock
+        self._max_priority = max_priority
         self._jobs_ready = jobs_ready
         self._timeout_s = settings.render_timeout_s
         self._poll_interval_s = settings.render_poll_interval_s
@@ -78,7 +81,12 @@ class RenderWorker:
         """Renders one due job; False when none is due."""
         async with DocumentsUnitOfWork(self._engine) as uow:
             job = await use_cases.claim_next_job(
-                uow=uow, worker=self.name, now=self._clock.now(), lease=self._lease, policy=self._policy
+                uow=uow,
+                worker=self.name,
+                now=self._clock.now(),
+                lease=self._lease,
+                policy=self._policy,
+                max_priority=self._max_priority,
             )
             await uow.commit()
         if job is None:
@@ -163,6 +171,8 @@ class RenderWorker:
                 now=self._clock.now(),
             )
             await uow.commit()
+        if announced:
+            self._jobs_ready.set()  # the other language may be due now, for another worker
         metrics.RENDER_SECONDS.labels(job.kind.value).observe(render_s)
         if announced:
             metrics.RENDERED.labels(job.kind.value).inc()
@@ -214,7 +224,10 @@ def render_workers(
     settings: Settings,
     jobs_ready: asyncio.Event,
 ) -> list[Callable[[], Awaitable[None]]]:
-    """One worker per render process, so every process is kept busy and none waits in line."""
+    """One worker per render process, so every process is kept busy and none waits in line. With
+    more than one, `render_workers_for_customers` of them (never all) take only what a customer
+    waits for, so a second-language render never holds every process."""
+    reserved = min(settings.render_workers_for_customers, settings.render_processes - 1)
     return [
         RenderWorker(
             engine=engine,
@@ -224,6 +237,7 @@ def render_workers(
             settings=settings,
             jobs_ready=jobs_ready,
             slot=slot,
+            max_priority=Priority.NEW_VERSION if slot < reserved else None,
         ).run
         for slot in range(settings.render_processes)
     ]

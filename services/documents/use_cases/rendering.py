@@ -8,6 +8,7 @@ from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.domain import (
     CustomerProfile,
     DocumentVersion,
+    Priority,
     RenderInputMissing,
     RenderJob,
     RetryPolicy,
@@ -22,12 +23,19 @@ async def _announce_failure(uow: DocumentsUnitOfWork, job: RenderJob, now: datet
 
 
 async def claim_next_job(
-    *, uow: DocumentsUnitOfWork, worker: str, now: datetime, lease: timedelta, policy: RetryPolicy
+    *,
+    uow: DocumentsUnitOfWork,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    policy: RetryPolicy,
+    max_priority: Priority | None = None,
 ) -> RenderJob | None:
-    """Takes the longest-waiting due job no other worker holds, for one lease. A job whose renderer
-    died on its last allowed attempt is given up (and its failure announced) instead."""
+    """Takes the most urgent, then longest-waiting, due job no other worker holds, for one lease
+    (only jobs at least as urgent as `max_priority`, when given). A job whose renderer died on its
+    last allowed attempt is given up (and its failure announced) instead."""
     while True:
-        job = await uow.jobs.next_due(now)
+        job = await uow.jobs.next_due(now, max_priority=max_priority)
         if job is None:
             return None
         if job.lease_expired(now) and policy.exhausted(job.attempts):

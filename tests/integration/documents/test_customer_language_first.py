@@ -18,7 +18,7 @@ from services.documents.adapters.renderer import PdfRenderer
 from services.documents.adapters.storage import LocalFolderStorage
 from services.documents.adapters.tables import document_versions, documents, kernel, render_jobs
 from services.documents.adapters.uow import DocumentsUnitOfWork
-from services.documents.domain import RetryPolicy
+from services.documents.domain import Priority, RenderJob, RetryPolicy
 from services.documents.entrypoints.workers import RenderWorker
 from services.documents.settings import Settings
 from shared.clock import Clock
@@ -180,3 +180,33 @@ async def test_a_new_document_is_rendered_before_another_document_s_second_langu
 
     assert job is not None
     assert (job.number, job.rendered_languages) == ("DEPRR-2026-0002", ())
+
+
+async def test_a_worker_kept_for_customers_leaves_second_languages_to_the_others(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    tenant_id = await _a_business_with_an_english_speaking_customer(engine)
+    await documents_consumer(engine).apply(_envelope(_returned("DEPRR-2026-0001"), tenant_id))
+    renderer = PdfRenderer(processes=1, max_tasks_per_child=10)
+    try:
+        assert await _worker(engine, renderer, LocalFolderStorage(tmp_path)).render_next() is True
+    finally:
+        renderer.close()
+
+    async def claim(max_priority: Priority | None) -> RenderJob | None:
+        async with DocumentsUnitOfWork(engine) as uow:
+            job = await use_cases.claim_next_job(
+                uow=uow,
+                worker="test",
+                now=datetime.now(UTC),
+                lease=timedelta(seconds=90),
+                policy=POLICY,
+                max_priority=max_priority,
+            )
+            await uow.commit()
+            return job
+
+    assert await claim(Priority.NEW_VERSION) is None
+    other = await claim(None)
+    assert other is not None
+    assert (other.number, other.rendered_languages) == ("DEPRR-2026-0001", ("en",))

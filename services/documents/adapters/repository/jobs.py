@@ -114,15 +114,17 @@ class RenderJobs:
         ).first()
         return _job(row) if row else None
 
-    async def next_due(self, now: datetime) -> RenderJob | None:
+    async def next_due(self, now: datetime, *, max_priority: Priority | None = None) -> RenderJob | None:
         """The due job of the most urgent priority, longest waiting first, that no other worker
         holds: pending and due, or rendering with an expired lease (its renderer died). Locked rows
-        are skipped, so replicas share the queue."""
+        are skipped, so replicas share the queue. `max_priority`: only jobs at least that urgent."""
         t = render_jobs.c
         due = or_(
             and_(t.status == JobStatus.PENDING.value, t.next_attempt_at <= now),
             and_(t.status == JobStatus.RENDERING.value, t.locked_until < now),
         )
+        if max_priority is not None:
+            due = and_(due, t.priority <= max_priority.value)
         query = (
             select(render_jobs)
             .where(due)
