@@ -210,8 +210,9 @@ class System:
     async def rendered_document(
         self, tenant_id: str, kind: DocumentKind, number: str, *, version: int = 1
     ) -> dict[str, Any]:
-        """The document (documents API) once every version up to `version` is rendered: versions
-        render in parallel and may finish out of order."""
+        """The document (documents API) once every version up to `version` is rendered in both
+        languages: versions render in parallel and may finish out of order, and each is announced
+        in the customer's language before the other language is rendered."""
         path = f"/v1/documents/{document_id(tenant_id, kind, number)}"
 
         async def check() -> dict[str, Any] | None:
@@ -220,7 +221,7 @@ class System:
                 return None
             assert response.status_code == 200, response.text
             document = dict(response.json())
-            rendered = {v["version"] for v in document["versions"]}
+            rendered = {v["version"] for v in document["versions"] if len(v["files"]) == 2}  # th and en
             return document if set(range(1, version + 1)) <= rendered else None
 
         return await eventually(check, timeout_s=90, interval_s=0.2)

@@ -14,6 +14,10 @@ class Settings(ServiceSettings):
     storage_dir: Path = Path(".run/documents")
     # Rendering is CPU-bound: each process renders one document at a time, off the event loop.
     render_processes: int = Field(1, ge=1, le=64)
+    # With more than one render process, this many of their workers render only what a customer
+    # waits for (a new document or version in the customer's language), never a second language,
+    # so such a document never waits for a second-language render in progress.
+    render_workers_for_customers: int = Field(1, ge=0, le=64)
     # A render process is replaced after this many documents, so a leak cannot grow without bound.
     render_max_tasks_per_child: int = Field(200, ge=1)
     render_timeout_s: float = Field(60.0, gt=0)

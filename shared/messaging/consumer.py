@@ -104,6 +104,8 @@ class EventConsumer:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             session_timeout_ms=self._settings.session_timeout_ms,
             heartbeat_interval_ms=self._settings.heartbeat_interval_ms,
+            fetch_max_wait_ms=self._settings.fetch_max_wait_ms,
+            fetch_min_bytes=self._settings.fetch_min_bytes,
         )(self.handle)
 
     async def handle(self, message: KafkaMessage) -> None:

@@ -510,11 +510,14 @@ async def test_billing_pdfs_embed_the_sarabun_font_and_no_other(system: System, 
 
 
 async def _announced(system: System, tenant_id: str) -> list[tuple[str, int]]:
-    """(number, version) of every document.rendered.v1 of the tenant on the bus."""
+    """(number, version) of every document.rendered.v1 of the tenant on the bus that announces a
+    version with both languages (each is announced in the customer's language first)."""
     return [
         (e["data"]["number"], e["data"]["version"])
         for e in await system.events(DOCUMENTS.name)
-        if e["tenant_id"] == tenant_id and e["type"] == "document.rendered.v1"
+        if e["tenant_id"] == tenant_id
+        and e["type"] == "document.rendered.v1"
+        and len(e["data"]["files"]) == 2
     ]
 
 

@@ -445,8 +445,9 @@ async def test_documents_need_a_bearer_token(system: System, scenario: Scenario)
     assert response.status_code == 401
 
 
-async def _announcements(system: System, tenant_id: str) -> list[tuple[str, int]]:
-    """(document id, version) of every document.rendered.v1 of the tenant on the bus."""
+async def _announcements(system: System, tenant_id: str) -> list[tuple[str, int, tuple[str, ...]]]:
+    """(document id, version, the languages of its files) of every document.rendered.v1 of the
+    tenant on the bus, in the order announced."""
     consumer = AIOKafkaConsumer(bootstrap_servers=system.stack.kafka_bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -457,7 +458,7 @@ async def _announcements(system: System, tenant_id: str) -> list[tuple[str, int]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
-        seen: list[tuple[str, int]] = []
+        seen: list[tuple[str, int, tuple[str, ...]]] = []
         remaining = set(partitions)
         while remaining:
             batches = await consumer.getmany(*remaining, timeout_ms=1000)
@@ -465,7 +466,9 @@ async def _announcements(system: System, tenant_id: str) -> list[tuple[str, int]
                 for record in records:
                     envelope = json.loads(record.value)
                     if envelope["tenant_id"] == tenant_id and envelope["type"] == "document.rendered.v1":
-                        seen.append((envelope["data"]["document_id"], envelope["data"]["version"]))
+                        data = envelope["data"]
+                        languages = tuple(f["language"] for f in data["files"])
+                        seen.append((data["document_id"], data["version"], languages))
             remaining = {p for p in remaining if await consumer.position(p) < ends[p]}
         return seen
     finally:
@@ -483,11 +486,16 @@ async def test_every_document_version_is_announced_exactly_once(system: System, 
     versions = sorted((d["document_id"], v["version"]) for d in listed.json()["items"] for v in d["versions"])
     assert len(versions) >= 7  # DEP, DEPR and DEPRR of two deposits, and the void version
 
-    async def announced() -> list[tuple[str, int]] | None:
-        seen = sorted(await _announcements(system, returned.tenant_id))
-        return seen if len(seen) >= len(versions) else None
+    async def announced() -> list[tuple[str, int, tuple[str, ...]]] | None:
+        seen = await _announcements(system, returned.tenant_id)
+        return seen if len(seen) >= 2 * len(versions) else None
 
-    assert await eventually(announced, timeout_s=30, interval_s=0.5) == versions
+    # Each version twice: in the customer's language first, then with both languages.
+    seen = await eventually(announced, timeout_s=30, interval_s=0.5)
+    assert sorted((d, v) for d, v, _ in seen) == sorted(versions * 2)
+    for document_version in versions:
+        first, both = (langs for d, v, langs in seen if (d, v) == document_version)
+        assert (len(first), sorted(both), both[0]) == (1, ["en", "th"], first[0])
     void_id = str(doc_id(voided.tenant_id, DocumentKind.DEPOSIT_RETURN_RECEIPT, voided.receipt_number))
     assert (void_id, 2) in versions
 
@@ -513,8 +521,12 @@ async def test_documents_of_facts_recorded_while_the_service_was_down_are_render
     assert "PP-4411" in pdf_text(response.content)
 
     async def announced_once() -> bool:
-        seen = await _announcements(system, tenant_id)
-        return seen.count((document["document_id"], 1)) == 1
+        seen = [
+            langs
+            for d, v, langs in await _announcements(system, tenant_id)
+            if (d, v) == (document["document_id"], 1)
+        ]
+        return len(seen) == 2 and sorted(map(len, seen)) == [1, 2]
 
     assert await eventually(announced_once, timeout_s=30, interval_s=0.5)
 

@@ -7,6 +7,7 @@ inherited) and is cut off at the job's timeout, killing the stuck process.
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -59,15 +60,74 @@ def font_faces() -> list[dict[str, Any]]:
     return [{"weight": weight, "url": (FONT_DIR / name).as_uri()} for weight, name in FONT_FACES]
 
 
-def render_html(sheet: Sheet) -> str:
+def render_html(sheet: Sheet, *, inline_styles: bool = True) -> str:
+    """The page as HTML. With `inline_styles` it carries its styles and fonts (for a browser, or
+    WeasyPrint on its own); without, the render processes add `document_css()`, parsed once."""
     return _templates.get_template(sheet.template).render(
-        sheet=sheet, labels=sheet.labels, fonts=font_faces()
+        sheet=sheet, labels=sheet.labels, fonts=font_faces(), inline_styles=inline_styles
     )
+
+
+def document_css() -> str:
+    """The styles every document shares: the Sarabun faces and `document.css`."""
+    faces = "".join(
+        f'@font-face {{ font-family: "Sarabun"; src: url("{face["url"]}") format("truetype"); '
+        f"font-weight: {face['weight']}; font-style: normal; }}\n"
+        for face in font_faces()
+    )
+    assert _templates.loader is not None
+    css, _, _ = _templates.loader.get_source(_templates, "document.css")
+    return faces + css
 
 
 # In the render process ---------------------------------------------------------------------------
 
 _font_config: Any = None
+_url_fetcher: Any = None
+_stylesheets: list[Any] | None = None
+# Images by URL, across documents: a QR drawn for the same payload is decoded once per process.
+_IMAGE_CACHE_LIMIT = 256
+_image_cache: dict[str, Any] = {}
+
+
+def _fonts() -> Any:
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def _shared_fetcher() -> Any:
+    global _url_fetcher
+    if _url_fetcher is None:
+        _url_fetcher = _fetcher()
+    return _url_fetcher
+
+
+def document_stylesheets() -> list[Any]:
+    """`document_css()` parsed once per process (its fonts loaded once, into the shared font
+    configuration), instead of an inline `<style>` parsed again for every document."""
+    global _stylesheets
+    if _stylesheets is None:
+        from weasyprint import CSS
+
+        _stylesheets = [
+            CSS(
+                string=document_css(),
+                base_url=str(FONT_DIR),
+                url_fetcher=_shared_fetcher(),
+                font_config=_fonts(),
+            )
+        ]
+    return _stylesheets
+
+
+def _images() -> dict[str, Any]:
+    if len(_image_cache) > _IMAGE_CACHE_LIMIT:
+        _image_cache.clear()
+    return _image_cache
 
 
 def may_load(url: str) -> bool:
@@ -100,28 +160,52 @@ def _fetcher() -> Any:
 PDF_VARIANT = "pdf/a-3b"
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(
+    html: str, *, stylesheets: list[Any] | None = None, cache: dict[str, Any] | None = None
+) -> bytes:
     """Runs in a render process (or directly, in tests). The text layer reads as the HTML's text,
     Thai included (`pdf_text`)."""
-    global _font_config
     from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
-    if _font_config is None:
-        pdf_text.install()
-        _font_config = FontConfiguration()
-    document = HTML(string=html, url_fetcher=_fetcher(), base_url=str(FONT_DIR))
-    pdf: bytes = document.write_pdf(font_config=_font_config, pdf_variant=PDF_VARIANT)
+    pdf_text.install()
+    document = HTML(string=html, url_fetcher=_shared_fetcher(), base_url=str(FONT_DIR))
+    pdf: bytes = document.write_pdf(
+        font_config=_fonts(), stylesheets=stylesheets, cache=cache, pdf_variant=PDF_VARIANT
+    )
     return pdf
 
 
+# Set in a render process: its collector thread collects the garbage of a render after it.
+_collect_soon: threading.Event | None = None
+
+
 def render_pages_to_pdf(pages: list[str]) -> list[bytes]:
-    return [html_to_pdf(html) for html in pages]
+    """Pages from `render_html(…, inline_styles=False)`: the shared styles are added here. The
+    garbage collector stays out of the render (a render makes hundreds of thousands of objects, so
+    it would otherwise run a couple of hundred times in one); in a render process its garbage is
+    collected right after, while the PDF goes back and before the next document."""
+    gc.disable()
+    try:
+        return [html_to_pdf(html, stylesheets=document_stylesheets(), cache=_images()) for html in pages]
+    finally:
+        if _collect_soon is not None:
+            _collect_soon.set()
+        else:
+            gc.enable()
 
 
-def _exit_with_parent(parent_pid: int) -> None:
+def _collect_between_renders(soon: threading.Event) -> None:
+    while True:
+        soon.wait()
+        soon.clear()
+        gc.collect()
+
+
+def _start_render_process(parent_pid: int) -> None:
     """Runs first in every render process. A pool cannot tell its processes that the service was
-    killed (-9), so each watches its parent and exits when it is gone, instead of lingering."""
+    killed (-9), so each watches its parent and exits when it is gone, instead of lingering. The
+    garbage collector only runs between renders, from a thread of its own."""
+    global _collect_soon
 
     def watch() -> None:
         while os.getppid() == parent_pid:
@@ -129,10 +213,18 @@ def _exit_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    _collect_soon = threading.Event()
+    threading.Thread(
+        target=_collect_between_renders, args=(_collect_soon,), name="collect-between-renders", daemon=True
+    ).start()
 
 
 def _warm_up() -> None:
-    html_to_pdf('<html><body style="font-family: Sarabun">พร้อม</body></html>')
+    """Loads WeasyPrint, the stylesheet and the fonts, then freezes all that in the collector's
+    permanent generation, so collecting between renders never walks it again."""
+    render_pages_to_pdf(['<html><body style="font-family: Sarabun">พร้อม <b>พร้อม</b></body></html>'])
+    gc.collect()
+    gc.freeze()
 
 
 # In the service process ----------------------------------------------------------------------
@@ -168,7 +260,7 @@ class PdfRenderer:
                 max_workers=self._processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 max_tasks_per_child=self._max_tasks,
-                initializer=_exit_with_parent,
+                initializer=_start_render_process,
                 initargs=(os.getpid(),),
             )
         return self._pool

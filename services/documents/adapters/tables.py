@@ -111,9 +111,13 @@ render_jobs = Table(
     # The request chain that caused the job, so the worker's logs and events stay in it.
     Column("correlation_id", Text),
     Column("causation_id", Text),
+    # Due jobs are taken lowest priority first (what a customer waits for), then longest waiting.
+    Column("priority", Integer, nullable=False, server_default=text("0")),
+    # The languages rendered and announced so far: the customer's first, then the other.
+    Column("rendered_languages", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     # One job per document version, however often its event is delivered.
     UniqueConstraint("document_id", "version"),
-    Index("render_jobs_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+    Index("render_jobs_due", "priority", "next_attempt_at", postgresql_where=text("status = 'pending'")),
     Index("render_jobs_leased", "locked_until", postgresql_where=text("status = 'rendering'")),
     Index(
         "render_jobs_waiting_by_customer",

@@ -1,6 +1,7 @@
 """What every document page is made of, the words it prints in both languages, and the formats
 they share (SPEC §5, §8). Pure."""
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -292,6 +293,13 @@ def words(amount: Decimal, language: Language, key: str = "in_words") -> Row | N
     return Row(text(key, language), bahttext(amount)) if language == "th" else None
 
 
+@functools.lru_cache(maxsize=256)
+def qr_svg_data_uri(payload: str) -> str:
+    """The QR as an SVG data URI, drawn once per payload (both print orders of a version, and every
+    version with the same balance, share it; WeasyPrint's image cache then keys on the same URI)."""
+    return str(segno.make_qr(payload, error="m").svg_data_uri(scale=4, border=4))
+
+
 def promptpay_qr(
     promptpay_id: str, amount: Decimal, caption: dict[str, str] | None = None
 ) -> PromptPayQr | None:
@@ -300,9 +308,8 @@ def promptpay_qr(
         payload = promptpay_payload(promptpay_id, amount)
     except InvalidPromptPayId:
         return None
-    svg = segno.make_qr(payload, error="m").svg_data_uri(scale=4, border=4)
     return PromptPayQr(
-        svg_data_uri=svg,
+        svg_data_uri=qr_svg_data_uri(payload),
         payload=payload,
         caption=caption or TEXT["pay_with_promptpay"],
         promptpay_id=promptpay_id,

@@ -21,7 +21,6 @@ from services.documents.domain.billing_facts import (
     tax_invoice_facts,
 )
 from services.documents.domain.documents import (
-    LANGUAGES,
     BundleNames,
     Document,
     DocumentNotFound,
@@ -60,12 +59,15 @@ from services.documents.domain.intake import (
     intake_storage_key,
 )
 from services.documents.domain.jobs import (
+    LANGUAGES,
     JobStatus,
     OriginalDocumentMissing,
     PaymentVersionTaken,
+    Priority,
     RenderInputMissing,
     RenderJob,
     RetryPolicy,
+    print_orders,
 )
 from services.documents.domain.reference import BranchProfile, CustomerProfile, JobProfile, TenantProfile
 from services.documents.domain.report_facts import (
@@ -109,6 +111,7 @@ __all__ = [
     "PaymentReceiptFacts",
     "PaymentVersionTaken",
     "PrepaymentReceiptFacts",
+    "Priority",
     "RenderInputMissing",
     "RenderJob",
     "ReportSectionFacts",
@@ -135,6 +138,7 @@ __all__ = [
     "page_image_key",
     "payment_receipt_facts",
     "prepayment_receipt_facts",
+    "print_orders",
     "receipt_facts",
     "request_facts",
     "return_facts",

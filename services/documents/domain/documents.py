@@ -15,8 +15,6 @@ from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRende
 from shared.contracts.types import Language
 from shared.errors import NotFound
 
-LANGUAGES: tuple[Language, Language] = ("th", "en")
-
 
 class DocumentNotFound(NotFound):
     code = "document_not_found"
@@ -53,10 +51,24 @@ class DocumentVersion:
 
     @classmethod
     def rendered_by(
-        cls, job: RenderJob, *, files: list[StoredFile], timezone: str, render_ms: int, at: datetime
+        cls,
+        job: RenderJob,
+        *,
+        files: list[StoredFile],
+        timezone: str,
+        render_ms: int,
+        at: datetime,
+        earlier: "DocumentVersion | None" = None,
     ) -> tuple[Self, DocumentRendered]:
-        """The version a job rendered into these files, and the event announcing it."""
+        """The version a job rendered into these files, and the event announcing it. A later step of
+        the job adds its files to the version announced `earlier` (same version, announced again
+        with every file it now has; its render time is the steps' sum)."""
         facts = job.facts
+        if earlier is not None:
+            added = {f.language for f in files}
+            files = [*(f for f in earlier.files if f.language not in added), *files]
+            render_ms += earlier.render_ms
+            at = earlier.rendered_at
         version = cls(
             version=job.version,
             status=version_status(facts),
@@ -107,7 +119,11 @@ class DocumentVersion:
         )
 
     def file(self, language: Language) -> StoredFile:
+        """The file printed in `language` first. Every file is bilingual, so until that print order
+        is rendered (it follows the customer's own) the one there is serves."""
         found = next((f for f in self.files if f.language == language), None)
+        if found is None and self.files:
+            return self.files[0]
         if found is None:
             raise DocumentNotRendered(f"Version {self.version} has no {language} file")
         return found

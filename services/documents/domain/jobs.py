@@ -1,15 +1,20 @@
 """The job that renders one document version: pending → rendering → done | failed, with a lease,
-bounded retries and backoff. Pure."""
+bounded retries and backoff, in two steps: the customer's language first (announced at once), then
+the other language at a lower priority. Pure."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from uuid import UUID
 
 from services.documents.domain.facts import DocumentFacts
 from shared.context import Trace
 from shared.contracts.documents import DocumentKind, DocumentRenderFailed, document_id
 from shared.contracts.envelope import Subject
+from shared.contracts.types import Language
+
+# Every version is rendered in both print orders (each PDF is bilingual): Thai first and English first.
+LANGUAGES: tuple[Language, Language] = ("th", "en")
 
 MAX_ERROR_CHARS = 2000
 
@@ -25,6 +30,19 @@ class OriginalDocumentMissing(Exception):
 
 class PaymentVersionTaken(Exception):
     """Another payment took the invoice's next version meanwhile (the consumer retries it, on top)."""
+
+
+class Priority(IntEnum):
+    """Due jobs are taken lowest first, then longest waiting: what a customer waits for comes first."""
+
+    NEW_DOCUMENT = 0  # the customer's language of a document just issued (a receipt, a request)
+    NEW_VERSION = 1  # the customer's language of a later version (an invoice after a payment, a void)
+    OTHER_LANGUAGE = 2  # the second print order of a version already announced
+
+
+def print_orders(preferred: Language) -> tuple[Language, ...]:
+    """The order a version's languages are rendered in: the customer's first."""
+    return (preferred, *(language for language in LANGUAGES if language != preferred))
 
 
 class JobStatus(StrEnum):
@@ -72,6 +90,8 @@ class RenderJob:
     finished_at: datetime | None = None
     awaiting_input: bool = False  # failed because the tenant or customer was not known yet
     trace: Trace | None = None  # the request chain that caused the job
+    priority: Priority = Priority.NEW_DOCUMENT
+    rendered_languages: tuple[Language, ...] = ()  # rendered and announced, in that order
 
     @classmethod
     def new(
@@ -100,6 +120,7 @@ class RenderJob:
             next_attempt_at=now,
             created_at=now,
             trace=trace,
+            priority=Priority.NEW_DOCUMENT if version == 1 else Priority.NEW_VERSION,
         )
 
     @property
@@ -127,6 +148,29 @@ class RenderJob:
         self.status = JobStatus.PENDING
         self.attempts = max(self.attempts - 1, 0)
         self.locked_until = self.claim_token = None
+
+    def next_language(self, preferred: Language) -> Language:
+        """The language this claim renders: the customer's first, then the other one (a job set to
+        render again once done renders the customer's again)."""
+        orders = print_orders(preferred)
+        return next((lang for lang in orders if lang not in self.rendered_languages), orders[0])
+
+    def language_rendered(self, language: Language, now: datetime) -> bool:
+        """One language is stored and announced. Until every language is, the job is due again at
+        once for the next, behind whatever a customer is waiting for, with its attempts afresh.
+        True when the job is done."""
+        if language not in self.rendered_languages:
+            self.rendered_languages = (*self.rendered_languages, language)
+        if all(lang in self.rendered_languages for lang in LANGUAGES):
+            self.finish(now)
+            return True
+        self.status = JobStatus.PENDING
+        self.priority = Priority.OTHER_LANGUAGE
+        self.attempts = 0
+        self.next_attempt_at = now
+        self.locked_until = self.claim_token = None
+        self.last_error = None
+        return False
 
     def finish(self, now: datetime) -> None:
         self.status = JobStatus.DONE

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Self
 from uuid import UUID
 
-from services.documents.domain.documents import LANGUAGES, DocumentVersion, StoredFile
+from services.documents.domain.documents import DocumentVersion, StoredFile
 from services.documents.domain.intake import mebibytes
+from services.documents.domain.jobs import LANGUAGES
 from shared.clock import local_date
 from shared.contracts.documents import DocumentKind, DocumentRendered, document_id
 from shared.contracts.envelope import Subject

@@ -1,7 +1,9 @@
 """Background work: render workers that share the job queue with every replica, and queue metrics.
 
-A worker claims one due job (FOR UPDATE SKIP LOCKED, with a lease), renders both language PDFs in
-the render processes, stores them, then records the version and its event in one transaction.
+A worker claims one due job (FOR UPDATE SKIP LOCKED, with a lease), renders the next language's
+PDF in the render processes (the customer's first), stores it, then records the version (or adds
+the file to it) and its event in one transaction; the job is then due again for the other language,
+at a lower priority.
 A crash anywhere before that commit leaves the job to be claimed again once its lease expires;
 the same storage keys are overwritten, and the version is announced once.
 """
@@ -25,7 +27,7 @@ from services.documents.adapters.storage import DocumentStorage
 from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.content import build_sheet
 from services.documents.domain import (
-    LANGUAGES,
+    Priority,
     RenderInputMissing,
     RenderJob,
     RetryPolicy,
@@ -51,8 +53,10 @@ class RenderWorker:
         settings: Settings,
         jobs_ready: asyncio.Event,
         slot: int,
+        max_priority: Priority | None = None,
     ) -> None:
         self._engine, self._renderer, self._storage, self._clock = engine, renderer, storage, clock
+        self._max_priority = max_priority
         self._jobs_ready = jobs_ready
         self._timeout_s = settings.render_timeout_s
         self._poll_interval_s = settings.render_poll_interval_s
@@ -77,7 +81,12 @@ class RenderWorker:
         """Renders one due job; False when none is due."""
         async with DocumentsUnitOfWork(self._engine) as uow:
             job = await use_cases.claim_next_job(
-                uow=uow, worker=self.name, now=self._clock.now(), lease=self._lease, policy=self._policy
+                uow=uow,
+                worker=self.name,
+                now=self._clock.now(),
+                lease=self._lease,
+                policy=self._policy,
+                max_priority=self._max_priority,
             )
             await uow.commit()
         if job is None:
@@ -128,28 +137,24 @@ class RenderWorker:
         try:
             async with DocumentsUnitOfWork(self._engine) as uow:
                 tenant, customer = await use_cases.load_render_inputs(uow=uow, job=job)
-            pages = [
-                render_html(
-                    build_sheet(
-                        facts=job.facts,
-                        version=job.version,
-                        branch_id=job.branch_id,
-                        tenant=tenant,
-                        customer=customer,
-                        language=language,
-                    )
-                )
-                for language in LANGUAGES
-            ]
+            # One language per claim: the customer's first (announced at once), then the other.
+            language = job.next_language(customer.preferred_language)
+            sheet = build_sheet(
+                facts=job.facts,
+                version=job.version,
+                branch_id=job.branch_id,
+                tenant=tenant,
+                customer=customer,
+                language=language,
+            )
             started = time.perf_counter()
-            pdfs = await self._renderer.render(pages, timeout_s=self._timeout_s)
+            html = render_html(sheet, inline_styles=False)
+            (pdf,) = await self._renderer.render([html], timeout_s=self._timeout_s)
             render_s = time.perf_counter() - started
-            files = []
-            for language, pdf in zip(LANGUAGES, pdfs, strict=True):
-                key = storage_key(job.tenant_id, job.kind, job.number, job.version, language)
-                page_total = await asyncio.to_thread(page_count, pdf.content)
-                await asyncio.to_thread(self._storage.put, key, pdf.content)
-                files.append(StoredFile(language, key, pdf.sha256, pdf.size_bytes, page_total))
+            key = storage_key(job.tenant_id, job.kind, job.number, job.version, language)
+            page_total = await asyncio.to_thread(page_count, pdf.content)
+            await asyncio.to_thread(self._storage.put, key, pdf.content)
+            files = [StoredFile(language, key, pdf.sha256, pdf.size_bytes, page_total)]
         except asyncio.CancelledError:
             raise
         except Exception as error:
@@ -166,10 +171,12 @@ class RenderWorker:
                 now=self._clock.now(),
             )
             await uow.commit()
+        if announced:
+            self._jobs_ready.set()  # the other language may be due now, for another worker
         metrics.RENDER_SECONDS.labels(job.kind.value).observe(render_s)
         if announced:
             metrics.RENDERED.labels(job.kind.value).inc()
-            log.info("rendered %s v%d in %.0f ms", job.number, job.version, render_s * 1000)
+            log.info("rendered %s v%d (%s) in %.0f ms", job.number, job.version, language, render_s * 1000)
 
     async def _fail(self, job: RenderJob, error: Exception) -> None:
         assert job.claim_token is not None
@@ -217,7 +224,10 @@ def render_workers(
     settings: Settings,
     jobs_ready: asyncio.Event,
 ) -> list[Callable[[], Awaitable[None]]]:
-    """One worker per render process, so every process is kept busy and none waits in line."""
+    """One worker per render process, so every process is kept busy and none waits in line. With
+    more than one, `render_workers_for_customers` of them (never all) take only what a customer
+    waits for, so a second-language render never holds every process."""
+    reserved = min(settings.render_workers_for_customers, settings.render_processes - 1)
     return [
         RenderWorker(
             engine=engine,
@@ -227,6 +237,7 @@ def render_workers(
             settings=settings,
             jobs_ready=jobs_ready,
             slot=slot,
+            max_priority=Priority.NEW_VERSION if slot < reserved else None,
         ).run
         for slot in range(settings.render_processes)
     ]

@@ -8,6 +8,7 @@ from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.domain import (
     CustomerProfile,
     DocumentVersion,
+    Priority,
     RenderInputMissing,
     RenderJob,
     RetryPolicy,
@@ -22,12 +23,19 @@ async def _announce_failure(uow: DocumentsUnitOfWork, job: RenderJob, now: datet
 
 
 async def claim_next_job(
-    *, uow: DocumentsUnitOfWork, worker: str, now: datetime, lease: timedelta, policy: RetryPolicy
+    *,
+    uow: DocumentsUnitOfWork,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    policy: RetryPolicy,
+    max_priority: Priority | None = None,
 ) -> RenderJob | None:
-    """Takes the longest-waiting due job no other worker holds, for one lease. A job whose renderer
-    died on its last allowed attempt is given up (and its failure announced) instead."""
+    """Takes the most urgent, then longest-waiting, due job no other worker holds, for one lease
+    (only jobs at least as urgent as `max_priority`, when given). A job whose renderer died on its
+    last allowed attempt is given up (and its failure announced) instead."""
     while True:
-        job = await uow.jobs.next_due(now)
+        job = await uow.jobs.next_due(now, max_priority=max_priority)
         if job is None:
             return None
         if job.lease_expired(now) and policy.exhausted(job.attempts):
@@ -71,17 +79,27 @@ async def complete_job(
     render_ms: int,
     now: datetime,
 ) -> bool:
-    """Records the rendered version and announces it, exactly once: a job this worker no longer
+    """Records what one step of the job rendered and announces it, once per step: the first step
+    (the customer's language) records the version, so the customer can download it at once, and the
+    job is due again for the other language behind what customers wait for; the second adds its
+    file to the version and announces the version again with both. A job this worker no longer
     holds, or a version already recorded, changes nothing."""
     job = await uow.jobs.get_for_update(job_id)
     if job is None or not job.claimed_by(claim_token):
         return False
-    version, rendered = DocumentVersion.rendered_by(
-        job, files=files, timezone=timezone, render_ms=render_ms, at=now
-    )
-    job.finish(now)
+    earlier = await uow.documents.version(job.document_id, job.version)
+    already = earlier is not None and {f.language for f in files} <= {f.language for f in earlier.files}
+    for file in files:
+        job.language_rendered(file.language, now)
     await uow.jobs.save(job)
-    if not await uow.documents.add_version(job.document_id, version):
+    if already:
+        return False
+    version, rendered = DocumentVersion.rendered_by(
+        job, files=files, timezone=timezone, render_ms=render_ms, at=now, earlier=earlier
+    )
+    if earlier is not None:
+        await uow.documents.save_files(job.document_id, version)
+    elif not await uow.documents.add_version(job.document_id, version):
         return False
     await uow.record(rendered, about=job.subject, actor=SYSTEM, at=now)
     return True

@@ -308,12 +308,17 @@ async def test_a_document_that_gave_up_waiting_for_its_customer_is_rendered_when
         assert [status for _, _, status, _ in await _jobs(engine)] == ["failed"]
 
         await consumer.apply(_envelope(CustomerUpserted(customer_id="c-1", name="Somchai Jaidee"), tenant_id))
-        assert await worker.render_next() is True
+        assert await worker.render_next() is True  # the customer's language, announced
+        assert await worker.render_next() is True  # then the other
     finally:
         renderer.close()
 
     assert [(status, attempts) for _, _, status, attempts in await _jobs(engine)] == [("done", 1)]
-    assert await _announced(engine) == ["document.render_failed.v1", "document.rendered.v1"]
+    assert await _announced(engine) == [
+        "document.render_failed.v1",
+        "document.rendered.v1",
+        "document.rendered.v1",
+    ]
     async with engine.connect() as conn:
         envelopes = list(await conn.scalars(select(kernel.outbox.c.envelope).order_by(kernel.outbox.c.seq)))
     rendered = envelopes[-1]["data"]

@@ -102,7 +102,13 @@ class DepositStory:
         return _event(self.scope, fact, 4)
 
 
-def _rendered(scope: CustomerScope, number: str, version: int, status: str = "issued") -> Envelope:
+def _rendered(
+    scope: CustomerScope,
+    number: str,
+    version: int,
+    status: str = "issued",
+    languages: tuple[str, ...] = ("th", "en"),
+) -> Envelope:
     kind = DocumentKind.DEPOSIT_RECEIPT
     fact = DocumentRendered(
         document_id=document_id(scope.tenant_id, kind, number),
@@ -116,7 +122,7 @@ def _rendered(scope: CustomerScope, number: str, version: int, status: str = "is
         reference="DEP-2026-0001",
         files=[
             DocumentFile(language=lang, storage_key=f"k/{lang}", sha256="0" * 64, size_bytes=1)
-            for lang in ("th", "en")
+            for lang in languages
         ],
         render_ms=5,
     )
@@ -217,6 +223,18 @@ async def test_the_latest_document_version_wins_and_a_receipt_shows_its_pdf_whic
         ("DEPR-2026-0001", 2, "void", ("en", "th"))
     ]
     assert [(r.number, r.pdf_ready) for r in receipts] == [("DEPR-2026-0001", True)]
+
+
+async def test_a_version_in_the_customer_s_language_is_offered_at_once_and_the_other_once_announced(
+    consumer: EventConsumer, engine: AsyncEngine, scope: CustomerScope
+) -> None:
+    await consumer.apply(_rendered(scope, "DEPR-2026-0001", 1, languages=("th",)))
+    *_, [first] = await _view(engine, scope)
+    await consumer.apply(_rendered(scope, "DEPR-2026-0001", 1, languages=("th", "en")))
+    *_, [both] = await _view(engine, scope)
+
+    assert (first.version, first.languages, first.language_for("en")) == (1, ("th",), "th")
+    assert (both.version, both.languages, both.language_for("en")) == (1, ("en", "th"), "en")
 
 
 async def test_another_customers_rows_are_never_read(

@@ -54,6 +54,13 @@ class FakeDocuments:
         self.versions[document_id, version.version] = version
         return True
 
+    async def version(self, document_id: UUID, version: int) -> DocumentVersion | None:
+        return self.versions.get((document_id, version))
+
+    async def save_files(self, document_id: UUID, version: DocumentVersion) -> None:
+        assert (document_id, version.version) in self.versions
+        self.versions[document_id, version.version] = version
+
 
 class FakeDocumentsUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:

@@ -14,6 +14,7 @@ from services.documents.domain import (
     DocumentNotRendered,
     DocumentVersion,
     JobStatus,
+    Priority,
     RenderJob,
     RetryPolicy,
     StoredFile,
@@ -117,6 +118,77 @@ def test_a_job_given_back_at_shutdown_is_due_at_once_and_not_counted_as_an_attem
 
     assert (job.status, job.attempts, job.claim_token) == (JobStatus.PENDING, 0, None)
     assert job.next_attempt_at <= NOW
+
+
+def test_a_version_is_rendered_in_the_customer_s_language_first_then_in_the_other() -> None:
+    job = _job()
+    job.claim(token=uuid4(), now=NOW, lease=timedelta(seconds=90))
+    first = job.next_language("en")
+
+    done = job.language_rendered(first, NOW)
+
+    assert (first, done, job.status, job.claim_token) == ("en", False, JobStatus.PENDING, None)
+    assert job.next_attempt_at <= NOW
+    job.claim(token=uuid4(), now=NOW, lease=timedelta(seconds=90))
+    second = job.next_language("en")
+    assert (second, job.language_rendered(second, NOW), job.status) == ("th", True, JobStatus.DONE)
+    assert job.rendered_languages == ("en", "th")
+
+
+def test_the_second_language_starts_with_fresh_attempts_behind_what_customers_wait_for() -> None:
+    job = _job()
+    for _ in range(3):
+        job.claim(token=uuid4(), now=NOW, lease=timedelta(seconds=90))
+        job.fail(error="boom", now=NOW, policy=POLICY)
+    job.claim(token=uuid4(), now=NOW, lease=timedelta(seconds=90))
+
+    job.language_rendered(job.next_language("th"), NOW)
+
+    assert (job.attempts, job.last_error, job.priority) == (0, None, Priority.OTHER_LANGUAGE)
+
+
+def test_new_documents_come_before_new_versions_and_those_before_second_languages() -> None:
+    new_document, new_version = _job(version=1), _job(version=2)
+    second_language = _job()
+    second_language.claim(token=uuid4(), now=NOW, lease=timedelta(seconds=90))
+    second_language.language_rendered("th", NOW)
+
+    queue = sorted(
+        [second_language, new_version, new_document], key=lambda j: (j.priority, j.next_attempt_at)
+    )
+
+    assert queue == [new_document, new_version, second_language]
+
+
+def test_the_second_step_adds_its_file_to_the_version_announced_first() -> None:
+    job = _job()
+    thai = StoredFile("th", "k/v1-th.pdf", "aa", 10, 1)
+    english = StoredFile("en", "k/v1-en.pdf", "bb", 11, 1)
+    earlier, first = DocumentVersion.rendered_by(
+        job, files=[thai], timezone="Asia/Bangkok", render_ms=40, at=NOW
+    )
+    later = NOW + timedelta(seconds=1)
+
+    version, again = DocumentVersion.rendered_by(
+        job, files=[english], timezone="Asia/Bangkok", render_ms=50, at=later, earlier=earlier
+    )
+
+    assert [f.language for f in first.files] == ["th"]
+    assert [f.language for f in again.files] == ["th", "en"]
+    assert (version.render_ms, version.rendered_at, again.version) == (90, NOW, first.version)
+
+
+def test_until_the_other_print_order_exists_the_one_there_is_is_served() -> None:
+    job = _job()
+    version, _ = DocumentVersion.rendered_by(
+        job,
+        files=[StoredFile("th", "k/v1-th.pdf", "aa", 10, 1)],
+        timezone="Asia/Bangkok",
+        render_ms=40,
+        at=NOW,
+    )
+
+    assert version.file("en").storage_key == "k/v1-th.pdf"
 
 
 def test_a_job_names_its_document_by_the_shared_document_id() -> None:

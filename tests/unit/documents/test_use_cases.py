@@ -7,7 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 from services.documents import use_cases
-from services.documents.domain import RenderJob, RetryPolicy, StoredFile
+from services.documents.domain import JobStatus, Priority, RenderJob, RetryPolicy, StoredFile
 from services.documents.entrypoints import events
 from shared.actors import SYSTEM
 from shared.contracts.documents import DocumentKind, DocumentRendered, DocumentRenderFailed, document_id
@@ -109,6 +109,45 @@ async def test_a_rendered_version_is_announced_once_about_its_document() -> None
     receipt_id = document_id(TENANT, DocumentKind.DEPOSIT_RETURN_RECEIPT, job.number)
     assert recorded.about == Subject("document", receipt_id, TENANT, "bkk")
     assert (recorded.actor, recorded.at) == (SYSTEM, NOW)
+
+
+async def _complete(uow: FakeDocumentsUnitOfWork, job: RenderJob, file: StoredFile, render_ms: int) -> bool:
+    claimed = await uow.jobs.get_for_update(job.id)
+    assert claimed is not None
+    claimed.claim(token=uuid4(), now=NOW, lease=timedelta(seconds=15))
+    await uow.jobs.save(claimed)
+    assert claimed.claim_token is not None
+    return await use_cases.complete_job(
+        uow=uow,
+        job_id=job.id,
+        claim_token=claimed.claim_token,
+        files=[file],
+        timezone="Asia/Bangkok",
+        render_ms=render_ms,
+        now=NOW,
+    )
+
+
+async def test_the_customer_s_language_is_announced_first_then_the_version_again_with_both() -> None:
+    uow = FakeDocumentsUnitOfWork()
+    job = await _claimed_job(uow)
+    english, thai = StoredFile("en", "k/v1-en.pdf", "bb", 1, 2), StoredFile("th", "k/v1-th.pdf", "aa", 1, 2)
+
+    first = await _complete(uow, job, english, render_ms=40)
+    between = await uow.jobs.get_for_update(job.id)
+    second = await _complete(uow, job, thai, render_ms=45)
+
+    assert (first, second) == (True, True)
+    announced = [r.fact for r in uow.recorded if isinstance(r.fact, DocumentRendered)]
+    assert [[f.language for f in fact.files] for fact in announced] == [["en"], ["en", "th"]]
+    assert {fact.version for fact in announced} == {1}
+    assert between is not None
+    assert (between.status, between.priority) == (JobStatus.PENDING, Priority.OTHER_LANGUAGE)
+    (version,) = uow.documents.versions.values()
+    assert ([f.language for f in version.files], version.render_ms) == (["en", "th"], 85)
+    done = await uow.jobs.get_for_update(job.id)
+    assert done is not None
+    assert done.status is JobStatus.DONE
 
 
 async def test_a_job_given_up_announces_its_failure_about_its_document() -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, func, literal, select, tuple_
+from sqlalchemy import Row, and_, func, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -144,6 +144,25 @@ class Documents:
             .returning(document_versions.c.version)
         )
         return added.first() is not None
+
+    async def version(self, document_id: UUID, version: int) -> DocumentVersion | None:
+        row = (
+            await self._conn.execute(
+                select(document_versions).where(
+                    document_versions.c.document_id == document_id, document_versions.c.version == version
+                )
+            )
+        ).first()
+        return _version(row) if row else None
+
+    async def save_files(self, document_id: UUID, version: DocumentVersion) -> None:
+        """A recorded version's files (and render time) after a later language was added."""
+        t = document_versions.c
+        await self._conn.execute(
+            update(document_versions)
+            .where(t.document_id == document_id, t.version == version.version)
+            .values(files=[asdict(f) for f in version.files], render_ms=version.render_ms)
+        )
 
     async def get(self, tenant_id: str, document_id: UUID) -> Document | None:
         found = await self.many(tenant_id, [document_id])

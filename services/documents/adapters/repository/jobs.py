@@ -15,6 +15,7 @@ from services.documents.adapters.tables import (
 from services.documents.domain import (
     FACTS,
     JobStatus,
+    Priority,
     RenderJob,
 )
 from shared.context import Trace
@@ -42,6 +43,8 @@ def _job(row: Row[Any]) -> RenderJob:
         finished_at=row.finished_at,
         awaiting_input=row.awaiting_input,
         trace=Trace(row.correlation_id, row.causation_id) if row.correlation_id else None,
+        priority=Priority(row.priority),
+        rendered_languages=tuple(row.rendered_languages),
     )
 
 
@@ -75,6 +78,8 @@ class RenderJobs:
                 created_at=job.created_at,
                 correlation_id=job.trace.correlation_id if job.trace else None,
                 causation_id=job.trace.causation_id if job.trace else None,
+                priority=job.priority.value,
+                rendered_languages=list(job.rendered_languages),
             )
             .on_conflict_do_nothing(index_elements=["document_id", "version"])
             .returning(render_jobs.c.id)
@@ -109,18 +114,21 @@ class RenderJobs:
         ).first()
         return _job(row) if row else None
 
-    async def next_due(self, now: datetime) -> RenderJob | None:
-        """The longest-waiting due job no other worker holds: pending and due, or rendering with
-        an expired lease (its renderer died). Locked rows are skipped, so replicas share the queue."""
+    async def next_due(self, now: datetime, *, max_priority: Priority | None = None) -> RenderJob | None:
+        """The due job of the most urgent priority, longest waiting first, that no other worker
+        holds: pending and due, or rendering with an expired lease (its renderer died). Locked rows
+        are skipped, so replicas share the queue. `max_priority`: only jobs at least that urgent."""
         t = render_jobs.c
         due = or_(
             and_(t.status == JobStatus.PENDING.value, t.next_attempt_at <= now),
             and_(t.status == JobStatus.RENDERING.value, t.locked_until < now),
         )
+        if max_priority is not None:
+            due = and_(due, t.priority <= max_priority.value)
         query = (
             select(render_jobs)
             .where(due)
-            .order_by(t.next_attempt_at)
+            .order_by(t.priority, t.next_attempt_at)
             .limit(1)
             .with_for_update(skip_locked=True)
         )
@@ -152,6 +160,8 @@ class RenderJobs:
                 last_error=job.last_error,
                 finished_at=job.finished_at,
                 awaiting_input=job.awaiting_input,
+                priority=job.priority.value,
+                rendered_languages=list(job.rendered_languages),
             )
         )
 
