@@ -9,7 +9,10 @@ first and the other later, and to time each language; this reads, in order:
 2. a mapping of language → ms in the payload (`render_ms_by_language`, or any field named
    `*render_ms*` whose value is such a mapping);
 3. an event announcing one file: `render_ms` is that language's time;
-4. otherwise `render_ms` with several files: the languages together ("both"), not one language.
+4. otherwise `render_ms` with several files: the languages together ("both"), not one language;
+   but when the same version was announced before with one language (what the documents service
+   does: the customer's language first, then the version again with both files and both times
+   together), the language added is timed by the difference.
 
 A (document, version, language) counts once, with the first time announced for it.
 """
@@ -54,13 +57,24 @@ def collect(events: Iterable[dict[str, Any]], tenant_id: str, phases: list[Phase
     """One row per (document, version, language) rendered for the tenant: kind, language, ms, and
     the phase of the flows it was rendered in (None: during setup)."""
     seen: set[tuple[str, int, str]] = set()
+    first_language: dict[tuple[str, int], tuple[str, int]] = {}
     rows = []
     for event in events:
         if event.get("tenant_id") != tenant_id or event.get("type") != "document.rendered.v1":
             continue
         data = event["data"]
-        for language, ms in language_times(data).items():
-            key = (str(data["document_id"]), int(data["version"]), language)
+        times = language_times(data)
+        version = (str(data["document_id"]), int(data["version"]))
+        languages = {str(f.get("language")) for f in data.get("files", []) if isinstance(f, dict)}
+        if set(times) == {BOTH} and version in first_language:
+            # The version announced again with both files: render_ms is both together, so the
+            # language added now took the difference from the first announcement's.
+            first, first_ms = first_language[version]
+            times = {language: times[BOTH] - first_ms for language in languages - {first}} or times
+        elif len(times) == 1 and BOTH not in times:
+            first_language.setdefault(version, next(iter(times.items())))
+        for language, ms in times.items():
+            key = (*version, language)
             if key in seen or ms <= 0:  # 0: stored as received (signed documents), not rendered
                 continue
             seen.add(key)

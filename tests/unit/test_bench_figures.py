@@ -217,6 +217,19 @@ def test_the_customers_language_first_then_the_other_later_counts_each_language_
     assert "both_languages" not in deprr
 
 
+def test_a_version_announced_again_with_both_files_times_the_added_language_by_the_difference() -> None:
+    """What the documents service sends: the customer's language with its time, then the same
+    version with both files and both languages' time together."""
+    events = [
+        _event("d1", 1, T0 + timedelta(seconds=5), files=_files("th"), render_ms=40),
+        _event("d1", 1, T0 + timedelta(seconds=6), files=_files("th", "en"), render_ms=85),
+    ]
+
+    rows = collect(events, "t-1", PHASES)
+
+    assert sorted((r["language"], r["ms"]) for r in rows) == [("en", 45), ("th", 40)]
+
+
 def test_todays_events_are_summarised_as_both_languages_and_stored_documents_are_left_out() -> None:
     events = [
         _event("d1", 1, T0 + timedelta(seconds=5), files=_files("th", "en"), render_ms=220),
