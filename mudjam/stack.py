@@ -134,6 +134,9 @@ class Stack:
             "MUDJAM_PORTAL_PUBLIC_URL": self.config.portal_public_url
             or f"http://localhost:{self.config.ports['portal']}",
             "DOCUMENTS_STORAGE_DIR": str(state / "documents"),
+            # One portal process here (production runs one per core): on the embedded broker, a
+            # portal restarted after its several workers left the group hangs in the group's rejoin.
+            "PORTAL_WORKERS": "1",
             # One machine runs everything here: let PDF rendering use every core.
             "DOCUMENTS_RENDER_PROCESSES": str(max(1, min(4, os.cpu_count() or 1))),
             # A renderer killed mid-render gives its job back sooner on one machine.

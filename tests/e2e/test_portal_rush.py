@@ -1,14 +1,9 @@
 """A portal that holds a month-end rush (issue 9): a page the browser has is a 304 until what the
 customer sees changes; the QR image is the same image with the same ETag; long lists show every
 document once across their pages, in Thai and English; another customer never gets a cached page
-or a 304 of someone else's; and with two worker processes, a live page still hears of a change."""
+or a 304 of someone else's."""
 
-import asyncio
-import contextlib
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from decimal import Decimal
 from uuid import uuid4
 
 import httpx
@@ -16,7 +11,7 @@ import pytest
 
 from bench.portal_seed import seed_portal_customer
 from shared.contracts.documents import DocumentKind
-from tests.e2e.test_portal import page_text, shows
+from tests.e2e.test_portal import shows
 from tests.e2e.test_portal_invoices import Invoice
 from tests.system import System
 
@@ -115,62 +110,3 @@ async def test_a_long_list_shows_every_document_once_across_its_pages(
             path = found[1].replace("&amp;", "&") if found else None
     assert len(seen) == 60
     assert len(set(seen)) == 60
-
-
-@asynccontextmanager
-async def _live(client: httpx.AsyncClient) -> AsyncIterator[asyncio.Queue[str]]:
-    """A connected `/live` stream: its events' names, as they arrive."""
-    events: asyncio.Queue[str] = asyncio.Queue()
-
-    async def read() -> None:
-        async with client.stream("GET", "/live", timeout=None) as response:
-            async for line in response.aiter_lines():
-                if line.startswith("event:"):
-                    await events.put(line.removeprefix("event:").strip())
-
-    task = asyncio.create_task(read())
-    try:
-        assert await asyncio.wait_for(events.get(), 15) == "ready"
-        yield events
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def test_with_two_workers_every_open_page_hears_of_a_change(system: System) -> None:
-    system.stack.stop("portal")
-    system.stack.restart("portal", {"PORTAL_WORKERS": "2"})
-    tenant_id = await system.new_tenant()
-    customer = await system.new_customer(tenant_id)
-    # Eight open pages: connections spread over both workers.
-    clients = [await system.portal_session(customer) for _ in range(8)]
-    invoice = Invoice(system, customer, number=f"INV-2026-{uuid4().hex[:4]}", total=Decimal("5350.00"))
-    async with (
-        _live(clients[0]) as a,
-        _live(clients[1]) as b,
-        _live(clients[2]) as c,
-        _live(clients[3]) as d,
-        _live(clients[4]) as e,
-        _live(clients[5]) as f,
-        _live(clients[6]) as g,
-        _live(clients[7]) as h,
-    ):
-        await invoice.send()
-        for stream in (a, b, c, d, e, f, g, h):
-            assert await asyncio.wait_for(stream.get(), 30) == "changed"
-    for client in clients:
-        assert invoice.number in await page_text(client, "/invoices")
-        await client.aclose()
-
-    assert _worker_processes(system.stack.processes["portal"].pid) == 2
-
-
-def _worker_processes(pid: int) -> int:
-    with open(f"/proc/{pid}/task/{pid}/children") as children:
-        found = children.read().split()
-    workers = 0
-    for child in found:
-        with open(f"/proc/{child}/cmdline", "rb") as cmdline:
-            workers += b"spawn_main" in cmdline.read()
-    return workers
