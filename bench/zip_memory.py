@@ -46,7 +46,6 @@ from PIL import Image, ImageChops, ImageDraw
 
 from bench.harness import running_system
 from bench.processes import descendants
-from services.portal.domain.account import PAGE_SIZE
 from tests.helpers import eventually
 from tests.system import Customer, System
 
@@ -55,7 +54,7 @@ SAMPLE_INTERVAL_S = 0.05
 LIMIT_MB = 30.0
 # Deposits asked for (two staff commands each), or signed quotes sent, at once while setting up.
 SETUP_CONCURRENCY = 10
-_PAGE_POSITION = re.compile(r"Page (\d+) of (\d+)")
+_LIST_TOTAL = re.compile(r'class="muted pager-position">[^<]*?(?:of|จาก) ([\d,]+)<')
 SOURCES = {
     "receipts": "deposits asked for and collected (a Deposit Request and a DEPR each, rendered)",
     "signed": "signed quotes from the operations system (scanned PDFs, stored as uploaded)",
@@ -188,12 +187,12 @@ ISSUE = {"receipts": issue_documents, "signed": issue_signed_quotes}
 
 
 async def listed_documents(portal: httpx.AsyncClient) -> int:
-    """How many documents the portal's Documents list shows: its last page tells."""
-    page = await portal.get("/documents", params={"page": "100000"})  # kept within the pages there are
+    """How many documents the portal's Documents list shows: the total under its pager ("51–100 of
+    560"), or the cards of its one page when there is no pager."""
+    page = await portal.get("/documents")
     page.raise_for_status()
-    position = _PAGE_POSITION.search(page.text)
-    number = int(position.group(1)) if position else 1
-    return (number - 1) * PAGE_SIZE + page.text.count('class="card document')
+    total = _LIST_TOTAL.search(page.text)
+    return int(total.group(1).replace(",", "")) if total else page.text.count('class="card document')
 
 
 async def until_listed(portal: httpx.AsyncClient, count: int, started: float) -> None:
