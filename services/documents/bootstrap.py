@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.documents.adapters.renderer import PdfRenderer
-from services.documents.adapters.storage import LocalFolderStorage
+from services.documents.adapters.storage import DocumentStorage, LocalFolderStorage, S3Storage, s3_client
 from services.documents.adapters.tables import kernel
 from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.entrypoints import events, http, workers
@@ -25,6 +25,22 @@ CONSUMER_GROUP = "documents.render"
 CONSUMED_TOPICS = (TENANTS, CUSTOMERS, QUOTES, JOBS, DEPOSITS, BILLING)
 
 
+def build_storage(settings: Settings) -> DocumentStorage:
+    if settings.storage == "local":
+        return LocalFolderStorage(settings.storage_dir)
+    assert settings.s3_bucket  # the settings refuse s3 without a bucket
+    client = s3_client(
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        access_key_id=settings.s3_access_key_id.get_secret_value() if settings.s3_access_key_id else None,
+        secret_access_key=(
+            settings.s3_secret_access_key.get_secret_value() if settings.s3_secret_access_key else None
+        ),
+        max_connections=settings.s3_max_connections,
+    )
+    return S3Storage(client, settings.s3_bucket, settings.s3_prefix)
+
+
 def build_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(SERVICE, settings.log_level)
@@ -32,7 +48,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     runtime = Runtime(SERVICE, settings, engine, kernel, publishes=(DOCUMENTS,))
     jobs_ready = asyncio.Event()
-    storage = LocalFolderStorage(settings.storage_dir)
+    storage = build_storage(settings)
     EventConsumer(
         CONSUMER_GROUP,
         uow_factory=lambda: DocumentsUnitOfWork(engine, jobs_ready=jobs_ready),

@@ -1,9 +1,10 @@
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, refuse_weak_secret
 
 
 class Settings(ServiceSettings):
@@ -12,6 +13,19 @@ class Settings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/mudjam_documents"
     port: int = 8003
     storage_dir: Path = Path(".run/documents")
+    # Where PDFs, signed uploads and page images are kept: `local` (storage_dir; one host, or a
+    # volume every replica mounts) or `s3` (one bucket every host shares; storage_dir then keeps
+    # only temporary files).
+    storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+    # None: AWS S3 itself; MinIO or another S3-compatible server: its URL.
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+    # Concurrent requests to the bucket (render workers, downloads and zips share the pool).
+    s3_max_connections: int = Field(20, ge=1, le=500)
     # Rendering is CPU-bound: each process renders one document at a time, off the event loop.
     render_processes: int = Field(1, ge=1, le=64)
     # With more than one render process, this many of their workers render only what a customer
@@ -36,3 +50,17 @@ class Settings(ServiceSettings):
     page_image_width_px: int = Field(1200, ge=200, le=4000)
     # How long a browser may keep the image of a named version (a version never changes).
     page_image_max_age_s: int = Field(365 * 24 * 3600, ge=0)
+
+    @model_validator(mode="after")
+    def _s3_is_configured(self) -> "Settings":
+        if self.storage != "s3":
+            return self
+        if not self.s3_bucket:
+            raise ValueError("DOCUMENTS_S3_BUCKET is required with DOCUMENTS_STORAGE=s3")
+        if self.environment == "production":
+            if self.s3_access_key_id is None or self.s3_secret_access_key is None:
+                raise ValueError(
+                    "DOCUMENTS_S3_ACCESS_KEY_ID and DOCUMENTS_S3_SECRET_ACCESS_KEY are required in production"
+                )
+            refuse_weak_secret("DOCUMENTS_S3_SECRET_ACCESS_KEY", self.s3_secret_access_key)
+        return self
