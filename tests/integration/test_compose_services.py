@@ -23,6 +23,7 @@ import asyncpg
 import pytest
 
 from mudjam.stack import SERVICES, free_port
+from services.documents.adapters.storage import s3_client
 from tests.conftest import Infrastructure
 from tests.unit.test_deployment import COMPOSE, DOTENV, PORTS, service_environment
 
@@ -59,7 +60,7 @@ def roles(infra: Infrastructure) -> str:
 
 
 def _container_env(
-    service: str, infra: Infrastructure, socket_dir: str, port: int, tmp: Path
+    service: str, infra: Infrastructure, socket_dir: str, port: int, tmp: Path, s3_endpoint: str
 ) -> dict[str, str]:
     env = service_environment(service)
     prefix = service.upper()
@@ -70,13 +71,36 @@ def _container_env(
     env[f"{prefix}_PORT"] = str(port)
     if service == "documents":
         env["DOCUMENTS_STORAGE_DIR"] = str(tmp / "documents")
+        env["DOCUMENTS_S3_ENDPOINT_URL"] = s3_endpoint  # compose's MinIO, here a moto S3 server
     image = {"MUDJAM_ENVIRONMENT": "production", "PYTHONUNBUFFERED": "1"}  # deploy/Dockerfile's ENV
     return {"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "HOME": str(tmp), **image, **env}
 
 
 @pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """An S3 server with the bucket compose's MinIO health check creates."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    env = service_environment("documents")
+    client = s3_client(
+        endpoint_url=endpoint,
+        region="us-east-1",
+        access_key_id=env["DOCUMENTS_S3_ACCESS_KEY_ID"],
+        secret_access_key=env["DOCUMENTS_S3_SECRET_ACCESS_KEY"],
+        max_connections=1,
+    )
+    client.create_bucket(Bucket=env["DOCUMENTS_S3_BUCKET"])
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def started(
-    roles: str, infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+    roles: str, infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str
 ) -> Iterator[dict[str, int]]:
     """Every service started by its container command, as compose starts it."""
     ports = {service: free_port() for service in SERVICES}
@@ -87,7 +111,7 @@ def started(
         processes.append(
             subprocess.Popen(
                 ["sh", str(ROOT / "deploy/entrypoint.sh"), service],
-                env=_container_env(service, infra, roles, ports[service], tmp),
+                env=_container_env(service, infra, roles, ports[service], tmp, s3_endpoint),
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -28,6 +28,8 @@ DOTENV = {
     **{f"{service.upper()}_DB_PASSWORD": f"pw-{service}" for service in SERVICES},
     "NOTIFICATIONS_SMTP_HOST": "smtp.siam-rentals.co.th",
     "NOTIFICATIONS_SMTP_FROM": "billing@siam-rentals.co.th",
+    "DOCUMENTS_S3_ACCESS_KEY_ID": "mudjam-documents",
+    "DOCUMENTS_S3_SECRET_ACCESS_KEY": "9d1e4b7c2a0f5e8d3c6b1a4f7e0d2c5b",
 }
 
 
