@@ -175,6 +175,20 @@ class Stack:
             start_new_session=True,
         )
 
+    def start_replica(self, service: str, name: str, extra_env: dict[str, str] | None = None) -> None:
+        """Another process of `service`, known as `name` (its own free port, log and process entry),
+        as a second host runs it: stop, kill and wait_healthy take the name."""
+        self.config.ports[name] = free_port()
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (the service outlives this call)
+        env = {**self.env_for(service), f"{service.upper()}_PORT": str(self.config.ports[name])}
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", f"services.{service}"],
+            env={**env, **(extra_env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
     def start_all(self, services: Iterable[str] = SERVICES) -> None:
         names = list(services)
         for service in names:
