@@ -58,6 +58,7 @@ class Stack:
         self._broker: subprocess.Popen[bytes] | None = None
         self._database_url_template = config.database_url_template
         self.logs = config.state_dir / "logs"
+        self.replica_of: dict[str, str] = {}  # a replica's name → its service
 
     # Infrastructure --------------------------------------------------------------------------
 
@@ -109,6 +110,7 @@ class Stack:
 
     def database_url(self, service: str) -> str:
         assert self._database_url_template, "start_infrastructure() first"
+        service = self.replica_of.get(service, service)  # replicas share their service's database
         return self._database_url_template.format(database=f"mudjam_{service}")
 
     # Services ---------------------------------------------------------------------------------
@@ -179,6 +181,7 @@ class Stack:
         """Another process of `service`, known as `name` (its own free port, log and process entry),
         as a second host runs it: stop, kill and wait_healthy take the name."""
         self.config.ports[name] = free_port()
+        self.replica_of[name] = service
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (the service outlives this call)
         env = {**self.env_for(service), f"{service.upper()}_PORT": str(self.config.ports[name])}
         self.processes[name] = subprocess.Popen(
