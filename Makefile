@@ -1,4 +1,4 @@
-.PHONY: run test unit integration e2e bench lint setup setup-run
+.PHONY: run test unit integration e2e bench chaos lint setup setup-run
 
 # What running needs (`make run`), and what testing needs besides (every other target).
 setup-run:
@@ -33,3 +33,7 @@ bench: setup
 
 lint: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+
+# The chaos run (bench/chaos.py): 5,000 commands while services are killed; not part of `make bench`.
+chaos: setup
+	.venv/bin/python -m bench.chaos $(CHAOS_ARGS)
