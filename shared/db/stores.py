@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -187,17 +187,41 @@ class IdempotencyKeys:
         )
 
 
+# What a consumer did with an event (processed_events.outcome).
+APPLIED = "applied"
+DEAD_LETTERED = "dead_lettered"
+
+
 class ProcessedEvents:
     def __init__(self, conn: AsyncConnection, tables: KernelTables) -> None:
         self._conn, self._table = conn, tables.processed_events
 
-    async def claim(self, consumer: str, event_id: UUID, outcome: str = "applied") -> bool:
-        """True the first time; False when this consumer already applied the event."""
+    async def claim(self, consumer: str, event_id: UUID, outcome: str = APPLIED) -> bool:
+        """True the first time; False when this consumer already applied the event. An event it
+        dead-lettered may be claimed as applied once (a redrive after the fix): the row's lock makes
+        a concurrent second copy wait and then find it applied. A dead-letter claim never replaces
+        any row, so an event gets at most one dead-letter notice."""
         t = self._table
-        claimed = await self._conn.execute(
-            insert(t)
-            .values(consumer=consumer, event_id=event_id, outcome=outcome)
-            .on_conflict_do_nothing()
-            .returning(t.c.event_id)
-        )
+        statement = insert(t).values(consumer=consumer, event_id=event_id, outcome=outcome)
+        if outcome == APPLIED:
+            statement = statement.on_conflict_do_update(
+                index_elements=[t.c.consumer, t.c.event_id],
+                set_={"outcome": APPLIED, "processed_at": func.now()},
+                where=t.c.outcome == DEAD_LETTERED,
+            )
+        else:
+            statement = statement.on_conflict_do_nothing()
+        claimed = await self._conn.execute(statement.returning(t.c.event_id))
         return claimed.first() is not None
+
+    async def outcomes(self, consumer: str, event_ids: list[UUID]) -> dict[UUID, str]:
+        """What this consumer did with each of the events (absent: nothing yet)."""
+        t = self._table
+        rows = await self._conn.execute(
+            select(t.c.event_id, t.c.outcome).where(t.c.consumer == consumer, t.c.event_id.in_(event_ids))
+        )
+        return {row.event_id: row.outcome for row in rows}
+
+    async def forget(self, consumer: str) -> None:
+        """Drops every record of the consumer, for a replay that applies its events again."""
+        await self._conn.execute(self._table.delete().where(self._table.c.consumer == consumer))

@@ -28,6 +28,7 @@ from shared.context import bound
 from shared.contracts.catalogue import Topic
 from shared.contracts.envelope import Envelope, EventContext, EventPayload, Subject
 from shared.contracts.operations import EventDeadLettered
+from shared.db.stores import DEAD_LETTERED
 from shared.db.uow import UnitOfWork
 from shared.errors import UnprocessableEvent
 from shared.metrics import CONSUMER_LAG, EVENT_APPLY_SECONDS, EVENTS_DEAD_LETTERED
@@ -186,7 +187,7 @@ class EventConsumer:
         while True:
             try:
                 async with self._uow_factory() as uow:
-                    if await uow.processed.claim(self.name, event_id, outcome="dead_lettered"):
+                    if await uow.processed.claim(self.name, event_id, outcome=DEAD_LETTERED):
                         about = Subject(
                             "event",
                             event_id,

@@ -21,6 +21,7 @@ from shared.contracts.catalogue import DEAD_LETTERS, DEPOSITS, TOPICS
 from shared.contracts.deposits import DepositRequested, DepositStatus
 from shared.contracts.envelope import Envelope, EventContext, InternalFact, Subject
 from shared.db import IdempotentRequest, StoredResponse, UnitOfWork
+from shared.db.stores import APPLIED, DEAD_LETTERED
 from shared.messaging.broker import declare_publishers, ensure_topics, make_broker
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.relay import OutboxRelay
@@ -190,6 +191,45 @@ async def test_a_redelivered_event_is_applied_once(engine: AsyncEngine, kafka: K
 
     assert applied == [True, False, False]
     assert await _audit_rows(engine, subject) == 1
+
+
+async def test_a_dead_lettered_event_redriven_twice_at_once_is_applied_once(
+    engine: AsyncEngine, kafka: KafkaSettings
+) -> None:
+    subject = str(uuid4())
+
+    async def effect(*, uow: UnitOfWork, event: EventContext, fact: object) -> None:
+        await uow.record(Acted(), about=Subject("t", subject, event.tenant_id), actor=SYSTEM, at=event.now)
+
+    consumer = EventConsumer(
+        "redrive-test",
+        uow_factory=lambda: uow(engine),
+        handlers={DepositRequested: effect},
+        settings=kafka,
+        clock=Clock(),
+    )
+    envelope = Envelope.of(
+        requested("t1", "DEP-1"),
+        source="test",
+        tenant_id="t1",
+        subject=subject,
+        time=datetime.now(UTC),
+        correlation_id="c",
+    )
+    async with uow(engine) as work:
+        assert await work.processed.claim(consumer.name, envelope.id, outcome=DEAD_LETTERED)
+        await work.commit()
+    async with uow(engine) as work:
+        second_notice = await work.processed.claim(consumer.name, envelope.id, outcome=DEAD_LETTERED)
+
+    applied = await asyncio.gather(*(consumer.apply(envelope) for _ in range(4)))
+
+    assert not second_notice
+    assert sorted(applied) == [False, False, False, True]
+    assert await consumer.apply(envelope) is False
+    assert await _audit_rows(engine, subject) == 1
+    async with uow(engine) as work:
+        assert await work.processed.outcomes(consumer.name, [envelope.id]) == {envelope.id: APPLIED}
 
 
 async def test_a_poison_message_is_dead_lettered_once_and_the_consumer_moves_on(
