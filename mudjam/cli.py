@@ -1,4 +1,4 @@
-"""mudjam dev up | dev-token | staff-link | ops … | asyncapi"""
+"""mudjam dev up | dev-token | staff-link | ops … | dead-letters … | asyncapi"""
 
 import argparse
 import asyncio
@@ -6,6 +6,7 @@ import gc
 import json
 import logging
 import sys
+from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from importlib.metadata import version as package_version
@@ -107,8 +108,10 @@ def _one_line(error: Exception) -> str:
 UPLOADING = frozenset({"quote-signed", "delivery-manifest"})
 
 
-async def _ops(args: argparse.Namespace, pdf: bytes) -> None:
+async def _ops(args: argparse.Namespace) -> None:
     from mudjam.ops import OpsPublisher, OpsToolSettings
+
+    pdf = await asyncio.to_thread(Path(args.pdf).read_bytes) if args.ops_command in UPLOADING else b""
 
     settings = OpsToolSettings()
     publisher = OpsPublisher(
@@ -191,7 +194,11 @@ async def _ops(args: argparse.Namespace, pdf: bytes) -> None:
 
 
 def run_ops(args: argparse.Namespace) -> None:
-    """Runs one ops command; any failure is one line on stderr and exit status 1, no traceback."""
+    _in_one_line(f"mudjam ops {args.ops_command}", lambda: _ops(args))
+
+
+def _in_one_line(what: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Runs an operator's command; any failure is one line on stderr and exit status 1, no traceback."""
     # The Kafka client logs its retries, and complains when a client that never connected is
     # collected; the one line below says it all.
     noisy = [logging.getLogger(name) for name in ("aiokafka", "asyncio", "faststream")]
@@ -200,16 +207,65 @@ def run_ops(args: argparse.Namespace) -> None:
         logger.setLevel(logging.CRITICAL)
     failure = None
     try:
-        pdf = Path(args.pdf).read_bytes() if args.ops_command in UPLOADING else b""
-        asyncio.run(_ops(args, pdf))
+        asyncio.run(work())
     except Exception as error:
-        failure = f"mudjam ops {args.ops_command}: {_one_line(error)}"
+        failure = f"{what}: {_one_line(error)}"
     gc.collect()
     for logger, level in zip(noisy, levels, strict=True):
         logger.setLevel(level)
     if failure:
         print(failure, file=sys.stderr)
         sys.exit(1)
+
+
+async def _dead_letters(args: argparse.Namespace) -> None:
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from mudjam.deadletters import DEAD_LETTERED, DeadLetterDesk
+    from mudjam.ops import OpsError
+
+    console = Console()
+    async with DeadLetterDesk(args.bootstrap, Path(args.state_dir)) as desk:
+        match args.dead_letters_command:
+            case "list":
+                letters = await desk.letters(consumer=args.consumer, tenant_id=args.tenant)
+                table = Table("id", "dead-lettered at", "tenant", "consumer", "event", "status", "error")
+                for letter in letters:
+                    table.add_row(
+                        str(letter.id),
+                        letter.at.isoformat(timespec="seconds"),
+                        letter.tenant_id,
+                        letter.notice.consumer,
+                        letter.notice.original_event_type or "(not an event)",
+                        letter.status,
+                        letter.notice.error.splitlines()[0][:100],
+                    )
+                console.print(table if letters else "No dead letters.")
+            case "show":
+                letter = await desk.find(args.id)
+                notice = letter.notice
+                console.print(f"[bold]{letter.id}[/bold]  {letter.status}")
+                console.print(f"consumer  {notice.consumer}  (tenant {letter.tenant_id})")
+                console.print(f"event     {notice.original_event_type} {notice.original_event_id}")
+                console.print(f"message   {notice.original_topic}/{notice.partition}@{notice.offset}")
+                console.print(f"error     {notice.error}", markup=False)
+                console.print_json((await desk.original(letter)).value.decode("utf-8", "replace"))
+            case "redrive":
+                if args.all:
+                    letters = await desk.letters(consumer=args.consumer, tenant_id=args.tenant)
+                    letters = [letter for letter in letters if letter.status == DEAD_LETTERED]
+                elif args.ids:
+                    letters = [await desk.find(prefix) for prefix in args.ids]
+                else:
+                    raise OpsError("name the dead letters to re-drive, or give --all")
+                with Progress(console=console, transient=True) as progress:
+                    task = progress.add_task("re-driving", total=len(letters))
+                    for letter in letters:
+                        console.print(f"{letter.id}: {await desk.redrive(letter, wait_s=args.wait)}")
+                        progress.advance(task)
+                console.print(f"{len(letters)} re-driven" if letters else "Nothing to re-drive.")
 
 
 def asyncapi(args: argparse.Namespace) -> None:
@@ -324,6 +380,29 @@ def _ops_parser(sub: Any) -> None:
     publish.add_argument("--data", required=True, help="JSON, or @file.json")
 
 
+def _dead_letters_parser(sub: Any) -> None:
+    letters = sub.add_parser("dead-letters", help="events a consumer gave up on; re-drive them after a fix")
+    letters.add_argument(
+        "--bootstrap", default=KafkaSettings().bootstrap_servers, help="Kafka bootstrap servers"
+    )
+    letters.add_argument(
+        "--state-dir",
+        default=".run",
+        help="a running `mudjam dev up`'s state, for its databases when <SERVICE>_DATABASE_URL is not set",
+    )
+    letters_sub = letters.add_subparsers(dest="dead_letters_command", required=True)
+    listing = letters_sub.add_parser("list", help="every dead letter with its status")
+    show = letters_sub.add_parser("show", help="one dead letter: the error and the original event")
+    show.add_argument("id", help="the dead letter's id (at least its first 8 characters)")
+    redrive = letters_sub.add_parser("redrive", help="send dead-lettered events again, each applied once")
+    redrive.add_argument("ids", nargs="*", help="dead letter ids (at least their first 8 characters)")
+    redrive.add_argument("--all", action="store_true", help="every dead letter not yet applied")
+    redrive.add_argument("--wait", type=float, default=60, help="seconds to wait for each to be applied")
+    for command in (listing, redrive):
+        command.add_argument("--consumer", help="only this consumer's, e.g. portal.projection")
+        command.add_argument("--tenant", help="only this tenant's")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="mudjam")
     parser.add_argument("--version", action="version", version=f"mudjam {package_version('mudjam')}")
@@ -353,6 +432,8 @@ def main(argv: list[str] | None = None) -> None:
 
     _ops_parser(sub)
 
+    _dead_letters_parser(sub)
+
     spec = sub.add_parser("asyncapi", help="print the AsyncAPI document of every topic")
     spec.add_argument("--format", choices=["yaml", "json"], default="yaml")
 
@@ -368,5 +449,7 @@ def main(argv: list[str] | None = None) -> None:
             staff_link(args)
         case "ops":
             run_ops(args)
+        case "dead-letters":
+            _in_one_line(f"mudjam dead-letters {args.dead_letters_command}", lambda: _dead_letters(args))
         case "asyncapi":
             asyncapi(args)

@@ -152,3 +152,45 @@ def test_the_tool_says_its_version(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert exited.value.code == 0
     assert capsys.readouterr().out == f"mudjam {version('mudjam')}\n"
+
+
+def _dead_letters_refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as exited:
+        main(["dead-letters", "--bootstrap", UNREACHABLE_KAFKA, "--state-dir", "/nonexistent", *argv])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err.strip()
+
+
+def test_a_dead_letter_named_by_too_short_an_id_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    line = _dead_letters_refused(capsys, "show", "4454ac")
+
+    assert line == "mudjam dead-letters show: give at least 8 characters of the id, not '4454ac'"
+
+
+def test_a_redrive_naming_nothing_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    line = _dead_letters_refused(capsys, "redrive")
+
+    assert line == "mudjam dead-letters redrive: name the dead letters to re-drive, or give --all"
+
+
+def test_dead_letters_without_the_broker_say_so_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    line = _dead_letters_refused(capsys, "list")
+
+    assert line.startswith("mudjam dead-letters list: KafkaConnectionError: Unable to bootstrap")
+
+
+def test_a_service_database_that_is_not_configured_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mudjam.deadletters import database_url
+
+    monkeypatch.delenv("PORTAL_DATABASE_URL", raising=False)
+    with pytest.raises(OpsError, match="set PORTAL_DATABASE_URL: where the portal database is"):
+        database_url("portal", tmp_path)
+    monkeypatch.setenv("PORTAL_DATABASE_URL", "postgresql+asyncpg://portal@db/mudjam_portal")
+    assert database_url("portal", tmp_path) == "postgresql+asyncpg://portal@db/mudjam_portal"
