@@ -1,4 +1,4 @@
-"""mudjam dev up | dev-token | staff-link | ops … | dead-letters … | asyncapi"""
+"""mudjam dev up | dev-token | staff-link | ops … | dead-letters … | replay SERVICE | asyncapi"""
 
 import argparse
 import asyncio
@@ -268,6 +268,25 @@ async def _dead_letters(args: argparse.Namespace) -> None:
                 console.print(f"{len(letters)} re-driven" if letters else "Nothing to re-drive.")
 
 
+async def _replay(args: argparse.Namespace) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from mudjam.replay import replay_service
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns) as bar:
+        task = bar.add_task(f"replaying the topics into {args.service}", total=None)
+        applied, failed = await replay_service(
+            args.service,
+            bootstrap=args.bootstrap,
+            state_dir=Path(args.state_dir),
+            progress=lambda read, total: bar.update(task, completed=read, total=total),
+        )
+    print(
+        f"{args.service}: {applied} events applied" + (f", {failed} failed (see the log)" if failed else "")
+    )
+
+
 def asyncapi(args: argparse.Namespace) -> None:
     from mudjam.contracts import catalogue_asyncapi
 
@@ -380,6 +399,9 @@ def _ops_parser(sub: Any) -> None:
     publish.add_argument("--data", required=True, help="JSON, or @file.json")
 
 
+STATE_DIR_HELP = "a running `mudjam dev up`'s state, for its databases when <SERVICE>_DATABASE_URL is not set"
+
+
 def _dead_letters_parser(sub: Any) -> None:
     letters = sub.add_parser("dead-letters", help="events a consumer gave up on; re-drive them after a fix")
     letters.add_argument(
@@ -388,7 +410,7 @@ def _dead_letters_parser(sub: Any) -> None:
     letters.add_argument(
         "--state-dir",
         default=".run",
-        help="a running `mudjam dev up`'s state, for its databases when <SERVICE>_DATABASE_URL is not set",
+        help=STATE_DIR_HELP,
     )
     letters_sub = letters.add_subparsers(dest="dead_letters_command", required=True)
     listing = letters_sub.add_parser("list", help="every dead letter with its status")
@@ -434,6 +456,13 @@ def main(argv: list[str] | None = None) -> None:
 
     _dead_letters_parser(sub)
 
+    replay = sub.add_parser("replay", help="rebuild a service's read model from the topics (service stopped)")
+    replay.add_argument("service", help="the service: portal")
+    replay.add_argument(
+        "--bootstrap", default=KafkaSettings().bootstrap_servers, help="Kafka bootstrap servers"
+    )
+    replay.add_argument("--state-dir", default=".run", help=STATE_DIR_HELP)
+
     spec = sub.add_parser("asyncapi", help="print the AsyncAPI document of every topic")
     spec.add_argument("--format", choices=["yaml", "json"], default="yaml")
 
@@ -451,5 +480,7 @@ def main(argv: list[str] | None = None) -> None:
             run_ops(args)
         case "dead-letters":
             _in_one_line(f"mudjam dead-letters {args.dead_letters_command}", lambda: _dead_letters(args))
+        case "replay":
+            _in_one_line(f"mudjam replay {args.service}", lambda: _replay(args))
         case "asyncapi":
             asyncapi(args)

@@ -144,6 +144,23 @@ class EventConsumer:
         )
         return True
 
+    def applies(self, event_type: str) -> bool:
+        return event_type in self._by_type
+
+    async def apply_in_replay(self, envelope: Envelope) -> bool:
+        """For a rebuild from the topics: applies the event, or, when it fails, records it
+        dead-lettered (no retries, no second notice: a replay reports its failures itself).
+        False when it failed."""
+        try:
+            await self.apply(envelope)
+            return True
+        except Exception:
+            log.exception("%s failed on %s %s in a replay", self.name, envelope.type, envelope.id)
+        async with self._uow_factory() as uow:
+            await uow.processed.claim(self.name, envelope.id, outcome=DEAD_LETTERED)
+            await uow.commit()
+        return False
+
     async def _apply(self, message: KafkaMessage, envelope: Envelope) -> None:
         attempt = 0
         delay = self._settings.retry_initial_delay_s

@@ -8,11 +8,20 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.portal.adapters.tables import customers, deposits, documents, jobs, quotes, receipts, tenants
+from services.portal.adapters.tables import (
+    PROJECTED_TABLES,
+    customers,
+    deposits,
+    documents,
+    jobs,
+    quotes,
+    receipts,
+    tenants,
+)
 from services.portal.domain import (
     Business,
     Cursor,
@@ -214,6 +223,10 @@ def _window(items: list[Any], rows: list[Row[Any]], first: int, total: int, orde
 class ReadModel:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+
+    async def clear(self) -> None:
+        """Empties the projected tables, for a rebuild from the topics."""
+        await self._conn.execute(text(f"TRUNCATE {', '.join(t.name for t in PROJECTED_TABLES)}"))
 
     async def _upsert_newer(self, table: Table, values: dict[str, Any]) -> None:
         """Inserts the row, or overwrites it unless it already holds a newer event's state."""

@@ -269,6 +269,12 @@ customer_versions = Table(
     PrimaryKeyConstraint("tenant_id", "customer_id"),
 )
 
+# What `mudjam replay portal` rebuilds from the topics. Kept: links, slips, staff sessions and
+# customer versions are the portal's own state (versions only grow, or a cached page's ETag would
+# match a different page); payment reports start as the customer's own "I've paid" and billing's
+# events only confirm or close them.
+PROJECTED_TABLES = (tenants, customers, jobs, deposits, receipts, invoices, documents, quotes)
+
 # Every table whose rows a customer sees; a trigger on each tells the open pages of that customer
 # that something changed (see adapters/live.py).
 CUSTOMER_TABLES = (customers, jobs, deposits, receipts, invoices, payment_reports, documents, quotes)

@@ -41,6 +41,7 @@ from services.portal.use_cases.projection import (
     apply_report_received,
     apply_return_voided,
     apply_tax_invoice_issued,
+    forget_read_model,
 )
 from services.portal.use_cases.upstream import (
     apply_customer,
@@ -76,6 +77,7 @@ __all__ = [
     "current_session",
     "customer_document",
     "documents",
+    "forget_read_model",
     "get_link",
     "home",
     "invoice",

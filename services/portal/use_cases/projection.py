@@ -279,3 +279,10 @@ async def apply_report_closed(
         status=ReportStatus(fact.outcome),
         closed_at=event.time,
     )
+
+
+async def forget_read_model(*, uow: PortalUnitOfWork, consumer: str) -> None:
+    """The first step of a rebuild from the topics, in one transaction: the projected tables empty
+    and the consumer's record of applied events gone, so every event applies again."""
+    await uow.read_model.clear()
+    await uow.processed.forget(consumer)
