@@ -1,4 +1,4 @@
-"""mudjam dev up | dev-token | staff-link | ops … | dead-letters … | replay SERVICE | asyncapi"""
+"""mudjam dev up | dev-token | staff-link | ops | dead-letters | replay | documents re-render | asyncapi"""
 
 import argparse
 import asyncio
@@ -16,12 +16,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.auth import issue_sign_in_token, issue_token
+from shared.contracts.documents import UPSTREAM_KINDS, DocumentKind
 from shared.settings import AuthSettings, KafkaSettings, ServiceUrls
 
 
 def _json_arg(value: str) -> Any:
     """Inline JSON, or @path to a JSON file."""
     return json.loads(Path(value[1:]).read_text() if value.startswith("@") else value)
+
+
+def _aware_moment(value: str) -> datetime:
+    """A date (its midnight, UTC) or an ISO time (UTC unless it names its offset)."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _equipment(value: str) -> dict[str, str]:
@@ -287,6 +294,28 @@ async def _replay(args: argparse.Namespace) -> None:
     )
 
 
+async def _re_render(args: argparse.Namespace) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from mudjam.rerender import re_render
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns) as bar:
+        task = bar.add_task(f"scheduling {args.kind} re-renders", total=None)
+        scheduled = await re_render(
+            kind=args.kind,
+            since=args.since,
+            tenant_id=args.tenant,
+            state_dir=Path(args.state_dir),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    print(
+        f"{scheduled} {args.kind} document(s) scheduled to be drawn again"
+        if scheduled
+        else "Nothing to re-render."
+    )
+
+
 def asyncapi(args: argparse.Namespace) -> None:
     from mudjam.contracts import catalogue_asyncapi
 
@@ -463,6 +492,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     replay.add_argument("--state-dir", default=".run", help=STATE_DIR_HELP)
 
+    documents = sub.add_parser("documents", help="the documents service's operator tools")
+    documents_sub = documents.add_subparsers(dest="documents_command", required=True)
+    re_render = documents_sub.add_parser(
+        "re-render",
+        help="draw documents again after a template fix: each as its next version, same facts; "
+        "only those the current templates have not drawn, so running it again schedules nothing",
+    )
+    re_render.add_argument(
+        "--kind", required=True, choices=[k.value for k in DocumentKind if k not in UPSTREAM_KINDS]
+    )
+    re_render.add_argument(
+        "--since", required=True, type=_aware_moment, help="drawn since: a date (UTC midnight) or ISO time"
+    )
+    re_render.add_argument("--tenant", help="only this tenant's (default: every tenant's)")
+    re_render.add_argument("--state-dir", default=".run", help=STATE_DIR_HELP)
+
     spec = sub.add_parser("asyncapi", help="print the AsyncAPI document of every topic")
     spec.add_argument("--format", choices=["yaml", "json"], default="yaml")
 
@@ -482,5 +527,7 @@ def main(argv: list[str] | None = None) -> None:
             _in_one_line(f"mudjam dead-letters {args.dead_letters_command}", lambda: _dead_letters(args))
         case "replay":
             _in_one_line(f"mudjam replay {args.service}", lambda: _replay(args))
+        case "documents":
+            _in_one_line("mudjam documents re-render", lambda: _re_render(args))
         case "asyncapi":
             asyncapi(args)

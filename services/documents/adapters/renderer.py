@@ -48,6 +48,28 @@ _templates = Environment(
 )
 
 
+def _template_release() -> str:
+    """Names what draws a document from its facts: the templates, the content that lays the sheets
+    out and this renderer with its text layer. Recorded with every version drawn, so a re-render
+    after a fix takes only the documents drawn before it (`mudjam documents re-render`)."""
+    package = Path(__file__).parent.parent
+    sources = sorted(
+        [
+            *(package / "templates").glob("*"),
+            *(package / "content").glob("*.py"),
+            package / "adapters" / "renderer.py",
+            package / "adapters" / "pdf_text.py",
+        ]
+    )
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+TEMPLATE_RELEASE = _template_release()
+
+
 class RenderTimeout(Exception):
     pass
 

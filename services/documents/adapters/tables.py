@@ -141,5 +141,8 @@ document_versions = Table(
     Column("files", JSONB, nullable=False),
     Column("render_ms", Integer, nullable=False),
     Column("rendered_at", DateTime(timezone=True), nullable=False),
+    # The templates' release that drew it (None: drawn before releases were kept), so a re-render
+    # after a template fix takes only what the fix has not drawn yet.
+    Column("template_release", Text),
     PrimaryKeyConstraint("document_id", "version"),
 )

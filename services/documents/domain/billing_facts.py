@@ -79,7 +79,8 @@ class InvoiceFacts(_BillingFacts):
 
     @property
     def version(self) -> int:
-        """1 as sent, then one more per payment recorded on it."""
+        """1 as sent, then one more per payment recorded on it (its document's versions follow the
+        payments too, one version after the latest scheduled: an operator's re-render takes one)."""
         return 1 + len(self.payments)
 
     @property

@@ -48,6 +48,7 @@ class DocumentVersion:
     files: tuple[StoredFile, ...]
     render_ms: int
     rendered_at: datetime
+    template_release: str | None = None  # None: drawn before releases were kept
 
     @classmethod
     def rendered_by(
@@ -58,6 +59,7 @@ class DocumentVersion:
         timezone: str,
         render_ms: int,
         at: datetime,
+        template_release: str,
         earlier: "DocumentVersion | None" = None,
     ) -> tuple[Self, DocumentRendered]:
         """The version a job rendered into these files, and the event announcing it. A later step of
@@ -79,6 +81,7 @@ class DocumentVersion:
             files=tuple(files),
             render_ms=render_ms,
             rendered_at=at,
+            template_release=template_release,
         )
         rendered = version.announcement(
             document_id=job.document_id,

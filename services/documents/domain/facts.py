@@ -218,9 +218,6 @@ def voided_return_facts(
     return original.model_copy(update={"void": void})
 
 
-VOID_VERSION = 2
-
-
 # The events that each issue a document, as its version 1, and the facts it states. A void and a
 # payment's new invoice version build on what was scheduled before (`voided_return_facts`,
 # `invoice_with_payment`).

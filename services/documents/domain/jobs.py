@@ -28,8 +28,8 @@ class OriginalDocumentMissing(Exception):
     retries it)."""
 
 
-class PaymentVersionTaken(Exception):
-    """Another payment took the invoice's next version meanwhile (the consumer retries it, on top)."""
+class VersionTaken(Exception):
+    """Another schedule took the document's next version meanwhile (the consumer retries, on top)."""
 
 
 class Priority(IntEnum):
@@ -38,6 +38,7 @@ class Priority(IntEnum):
     NEW_DOCUMENT = 0  # the customer's language of a document just issued (a receipt, a request)
     NEW_VERSION = 1  # the customer's language of a later version (an invoice after a payment, a void)
     OTHER_LANGUAGE = 2  # the second print order of a version already announced
+    RE_RENDER = 3  # an operator's re-render after a template fix: behind everything else
 
 
 def print_orders(preferred: Language) -> tuple[Language, ...]:
@@ -104,6 +105,7 @@ class RenderJob:
         version: int,
         now: datetime,
         trace: Trace | None = None,
+        priority: Priority | None = None,
     ) -> "RenderJob":
         return cls(
             id=id,
@@ -120,7 +122,9 @@ class RenderJob:
             next_attempt_at=now,
             created_at=now,
             trace=trace,
-            priority=Priority.NEW_DOCUMENT if version == 1 else Priority.NEW_VERSION,
+            priority=priority
+            if priority is not None
+            else (Priority.NEW_DOCUMENT if version == 1 else Priority.NEW_VERSION),
         )
 
     @property

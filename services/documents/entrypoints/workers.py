@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.documents import use_cases
 from services.documents.adapters import metrics
 from services.documents.adapters.pdf import page_count
-from services.documents.adapters.renderer import PdfRenderer, render_html
+from services.documents.adapters.renderer import TEMPLATE_RELEASE, PdfRenderer, render_html
 from services.documents.adapters.storage import DocumentStorage
 from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.content import build_sheet
@@ -169,6 +169,7 @@ class RenderWorker:
                 timezone=tenant.timezone,
                 render_ms=round(render_s * 1000),
                 now=self._clock.now(),
+                template_release=TEMPLATE_RELEASE,
             )
             await uow.commit()
         if announced:

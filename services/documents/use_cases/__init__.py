@@ -18,6 +18,7 @@ from services.documents.use_cases.scheduling import (
     schedule_document,
     schedule_invoice_payment,
     schedule_job_report,
+    schedule_re_renders,
     schedule_render,
     schedule_void,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "schedule_document",
     "schedule_invoice_payment",
     "schedule_job_report",
+    "schedule_re_renders",
     "schedule_render",
     "schedule_void",
 ]

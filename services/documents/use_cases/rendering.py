@@ -78,6 +78,7 @@ async def complete_job(
     timezone: str,
     render_ms: int,
     now: datetime,
+    template_release: str,
 ) -> bool:
     """Records what one step of the job rendered and announces it, once per step: the first step
     (the customer's language) records the version, so the customer can download it at once, and the
@@ -95,7 +96,13 @@ async def complete_job(
     if already:
         return False
     version, rendered = DocumentVersion.rendered_by(
-        job, files=files, timezone=timezone, render_ms=render_ms, at=now, earlier=earlier
+        job,
+        files=files,
+        timezone=timezone,
+        render_ms=render_ms,
+        at=now,
+        template_release=template_release,
+        earlier=earlier,
     )
     if earlier is not None:
         await uow.documents.save_files(job.document_id, version)

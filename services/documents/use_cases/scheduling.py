@@ -4,18 +4,20 @@ render job for one version, in the transaction that records the fact as applied.
 from datetime import datetime
 from uuid import uuid4
 
+from services.documents.adapters.repository.jobs import ReRenderCriteria
 from services.documents.adapters.uow import DocumentsUnitOfWork
 from services.documents.domain import (
     DOCUMENT_OF_EVENT,
-    VOID_VERSION,
     DepositReturnFacts,
     DocumentFacts,
     InvoiceFacts,
     OriginalDocumentMissing,
-    PaymentVersionTaken,
+    Priority,
     RenderJob,
+    VersionTaken,
     invoice_with_payment,
     job_report_facts,
+    version_status,
     voided_return_facts,
 )
 from shared.context import Trace
@@ -34,6 +36,7 @@ async def schedule_render(
     facts: DocumentFacts,
     version: int,
     now: datetime,
+    priority: Priority | None = None,
 ) -> bool:
     """One render job per document version, however often the fact is delivered."""
     job = RenderJob.new(
@@ -44,6 +47,7 @@ async def schedule_render(
         version=version,
         now=now,
         trace=Trace.current(),
+        priority=priority,
     )
     await uow.documents.ensure(job)
     added = await uow.jobs.add(job)
@@ -65,19 +69,25 @@ async def schedule_document(*, uow: DocumentsUnitOfWork, event: EventContext, fa
 
 
 async def schedule_void(*, uow: DocumentsUnitOfWork, event: EventContext, fact: DepositReturnVoided) -> None:
-    """The voided return's DEPRR again, same number and date, as version 2 marked void."""
+    """The voided return's DEPRR again, same number and date, as its next version marked void
+    (version 2, unless an operator's re-render took it)."""
     receipt_id = document_id(event.tenant_id, DocumentKind.DEPOSIT_RETURN_RECEIPT, fact.receipt_number)
     original = await uow.jobs.of_version(receipt_id, 1)
-    if original is None or not isinstance(original.facts, DepositReturnFacts):
+    latest = await uow.jobs.latest_of(receipt_id)
+    if original is None or latest is None or not isinstance(original.facts, DepositReturnFacts):
         raise OriginalDocumentMissing(f"{fact.receipt_number} was never scheduled; cannot void it")
-    await schedule_render(
+    if version_status(latest.facts) == "void":
+        return  # voided already
+    added = await schedule_render(
         uow=uow,
         tenant_id=event.tenant_id,
         branch_id=event.branch_id,
         facts=voided_return_facts(original.facts, fact),
-        version=VOID_VERSION,
+        version=latest.version + 1,
         now=event.now,
     )
+    if not added:
+        raise VersionTaken(f"version {latest.version + 1} of {fact.receipt_number} was taken meanwhile")
 
 
 async def schedule_invoice_payment(
@@ -91,17 +101,16 @@ async def schedule_invoice_payment(
         raise OriginalDocumentMissing(f"{fact.invoice_number} was never scheduled; cannot add a payment")
     if latest.facts.has_payment(fact.payment_id):
         return
-    facts = invoice_with_payment(latest.facts, fact)
     added = await schedule_render(
         uow=uow,
         tenant_id=event.tenant_id,
         branch_id=event.branch_id,
-        facts=facts,
-        version=facts.version,
+        facts=invoice_with_payment(latest.facts, fact),
+        version=latest.version + 1,
         now=event.now,
     )
     if not added:
-        raise PaymentVersionTaken(f"version {facts.version} of {fact.invoice_number} was taken meanwhile")
+        raise VersionTaken(f"version {latest.version + 1} of {fact.invoice_number} was taken meanwhile")
 
 
 async def schedule_job_report(
@@ -119,3 +128,23 @@ async def schedule_job_report(
         version=1,
         now=event.now,
     )
+
+
+async def schedule_re_renders(
+    *, uow: DocumentsUnitOfWork, criteria: ReRenderCriteria, now: datetime, batch: int
+) -> int:
+    """One batch of an operator's re-render: each document found drawn again, as its next version
+    with the same facts (a named version's files never change), behind what customers wait for.
+    Returns how many it scheduled; 0 once none is left, so running it again schedules nothing."""
+    scheduled = 0
+    for latest in await uow.jobs.re_renderable(criteria, limit=batch):
+        scheduled += await schedule_render(
+            uow=uow,
+            tenant_id=latest.tenant_id,
+            branch_id=latest.branch_id,
+            facts=latest.facts,
+            version=latest.version + 1,
+            now=now,
+            priority=Priority.RE_RENDER,
+        )
+    return scheduled

@@ -134,6 +134,7 @@ async def _complete(engine: AsyncEngine, job: RenderJob, now: datetime = NOW) ->
             timezone="Asia/Bangkok",
             render_ms=10,
             now=now,
+            template_release="r1",
         )
         await uow.commit()
         return done

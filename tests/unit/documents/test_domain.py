@@ -165,12 +165,18 @@ def test_the_second_step_adds_its_file_to_the_version_announced_first() -> None:
     thai = StoredFile("th", "k/v1-th.pdf", "aa", 10, 1)
     english = StoredFile("en", "k/v1-en.pdf", "bb", 11, 1)
     earlier, first = DocumentVersion.rendered_by(
-        job, files=[thai], timezone="Asia/Bangkok", render_ms=40, at=NOW
+        job, files=[thai], timezone="Asia/Bangkok", render_ms=40, at=NOW, template_release="r1"
     )
     later = NOW + timedelta(seconds=1)
 
     version, again = DocumentVersion.rendered_by(
-        job, files=[english], timezone="Asia/Bangkok", render_ms=50, at=later, earlier=earlier
+        job,
+        files=[english],
+        timezone="Asia/Bangkok",
+        render_ms=50,
+        at=later,
+        template_release="r1",
+        earlier=earlier,
     )
 
     assert [f.language for f in first.files] == ["th"]
@@ -186,6 +192,7 @@ def test_until_the_other_print_order_exists_the_one_there_is_is_served() -> None
         timezone="Asia/Bangkok",
         render_ms=40,
         at=NOW,
+        template_release="r1",
     )
 
     assert version.file("en").storage_key == "k/v1-th.pdf"

@@ -275,7 +275,9 @@ def test_a_deposit_receipt_announces_its_job_and_the_pages_of_each_file() -> Non
     )
     files = [StoredFile("th", "k-th.pdf", "aa", 10, 1), StoredFile("en", "k-en.pdf", "bb", 10, 1)]
 
-    _, rendered = DocumentVersion.rendered_by(job, files=files, timezone="Asia/Bangkok", render_ms=5, at=NOW)
+    _, rendered = DocumentVersion.rendered_by(
+        job, files=files, timezone="Asia/Bangkok", render_ms=5, at=NOW, template_release="r1"
+    )
 
     assert rendered.job_id == "J-1000"
     assert [f.pages for f in rendered.files] == [1, 1]

@@ -98,6 +98,7 @@ async def test_a_rendered_version_is_announced_once_about_its_document() -> None
             timezone="Asia/Bangkok",
             render_ms=10,
             now=NOW,
+            template_release="r1",
         )
         for _ in range(2)
     ]
@@ -125,6 +126,7 @@ async def _complete(uow: FakeDocumentsUnitOfWork, job: RenderJob, file: StoredFi
         timezone="Asia/Bangkok",
         render_ms=render_ms,
         now=NOW,
+        template_release="r1",
     )
 
 

@@ -37,6 +37,7 @@ def _version(row: Row[Any]) -> DocumentVersion:
         files=tuple(StoredFile(**f) for f in row.files),
         render_ms=row.render_ms,
         rendered_at=row.rendered_at,
+        template_release=row.template_release,
     )
 
 
@@ -139,6 +140,7 @@ class Documents:
                 files=[asdict(f) for f in version.files],
                 render_ms=version.render_ms,
                 rendered_at=version.rendered_at,
+                template_release=version.template_release,
             )
             .on_conflict_do_nothing(index_elements=["document_id", "version"])
             .returning(document_versions.c.version)

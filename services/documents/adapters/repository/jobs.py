@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.documents.adapters.tables import (
+    document_versions,
     render_jobs,
 )
 from services.documents.domain import (
@@ -54,9 +55,56 @@ class QueueStats:
     oldest_due_at: datetime | None  # the longest-waiting job that is due now
 
 
+@dataclass(frozen=True)
+class ReRenderCriteria:
+    """Documents of a kind whose latest version was drawn since a moment by other templates than
+    the release at hand, and with nothing newer scheduled (so neither drawn again nor waiting)."""
+
+    kind: DocumentKind
+    since: datetime
+    release: str
+    tenant_id: str | None = None  # None: every tenant's
+
+    def where(self) -> Any:
+        j, v = render_jobs.c, document_versions.c
+        later = render_jobs.alias("later")
+        return and_(
+            j.kind == self.kind,
+            j.status == JobStatus.DONE,
+            v.rendered_at >= self.since,
+            v.template_release.is_distinct_from(self.release),
+            *([j.tenant_id == self.tenant_id] if self.tenant_id else []),
+            ~select(later.c.id)
+            .where(later.c.document_id == j.document_id, later.c.version > j.version)
+            .exists(),
+        )
+
+
 class RenderJobs:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+
+    def _re_renderable(self, criteria: ReRenderCriteria) -> Any:
+        j, v = render_jobs.c, document_versions.c
+        return render_jobs.join(
+            document_versions, and_(v.document_id == j.document_id, v.version == j.version)
+        ), criteria.where()
+
+    async def count_re_renderable(self, criteria: ReRenderCriteria) -> int:
+        joined, where = self._re_renderable(criteria)
+        return int(await self._conn.scalar(select(func.count()).select_from(joined).where(where)) or 0)
+
+    async def re_renderable(self, criteria: ReRenderCriteria, *, limit: int) -> list[RenderJob]:
+        """The latest jobs of such documents, oldest document first."""
+        joined, where = self._re_renderable(criteria)
+        rows = await self._conn.execute(
+            select(render_jobs)
+            .select_from(joined)
+            .where(where)
+            .order_by(render_jobs.c.created_at)
+            .limit(limit)
+        )
+        return [_job(row) for row in rows]
 
     async def add(self, job: RenderJob) -> bool:
         """False when this version already has a job (a redelivered or replayed event)."""
