@@ -159,7 +159,9 @@ class FakeWebhooks:
         due = [
             d
             for d in self.deliveries.values()
-            if d.status is DeliveryStatus.PENDING and d.next_attempt_at is not None and d.next_attempt_at <= now
+            if d.status is DeliveryStatus.PENDING
+            and d.next_attempt_at is not None
+            and d.next_attempt_at <= now
         ]
         return copy.deepcopy(min(due, key=lambda d: d.next_attempt_at or now)) if due else None
 
