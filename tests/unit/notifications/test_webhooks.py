@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from pydantic import ValidationError
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
@@ -25,6 +26,7 @@ from services.notifications.domain.webhooks import (
     refuse_unsafe_addresses,
     signing_secret,
 )
+from services.notifications.settings import Settings
 from shared.actors import Actor
 from shared.auth import Principal
 from shared.contracts.envelope import EventContext
@@ -316,3 +318,13 @@ async def test_an_event_is_queued_once_per_subscribed_endpoint_of_its_own_tenant
     assert [d.endpoint_id for d in queued] == [mine.id]
     assert again == []
     assert [d.endpoint_id for d in uow.webhooks.deliveries.values()] == [mine.id]
+
+
+def test_production_refuses_to_allow_private_webhook_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", raising=False)
+    monkeypatch.setenv("MUDJAM_AUTH_JWT_SECRET", "9d2f4b7c1e8a6d3f0b5c2e9a7d4f1b8c")
+    monkeypatch.setenv("MUDJAM_ENVIRONMENT", "production")
+    assert Settings().webhook_allow_private_addresses is False
+    monkeypatch.setenv("NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true")
+    with pytest.raises(ValidationError, match="NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES"):
+        Settings()
