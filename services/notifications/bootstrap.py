@@ -88,7 +88,10 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             max_delay=settings.webhook_max_retry,
         ),
     )
-    runtime.workers.append(workers.webhook_sender(engine, clock, webhooks, settings.webhook_poll_interval_s))
+    runtime.workers.extend(
+        workers.webhook_sender(engine, clock, webhooks, settings.webhook_poll_interval_s)
+        for _ in range(settings.webhook_senders)
+    )
 
     app = create_app(
         title="Mudjam notifications",

@@ -31,6 +31,9 @@ class Settings(ServiceSettings):
     # Webhooks: each attempt's timeout, and the backoff between attempts (doubling to the ceiling).
     webhook_timeout_s: float = Field(5.0, gt=0, le=60)
     webhook_poll_interval_s: float = 1.0
+    # Senders working at once (each holds a database connection while it waits for an endpoint),
+    # so one slow endpoint does not hold up every other tenant's deliveries.
+    webhook_senders: int = Field(4, ge=1, le=16)
     webhook_max_attempts: int = Field(8, ge=1, le=50)
     webhook_first_retry: timedelta = timedelta(seconds=10)
     webhook_max_retry: timedelta = timedelta(hours=1)

@@ -29,7 +29,7 @@ USER_AGENT = "Mudjam-Webhooks/1"
 async def resolve(host: str, port: int) -> list[str]:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
+    except (OSError, UnicodeError, ValueError) as error:  # gaierror is an OSError
         raise UnsafeWebhookUrl(f"The host {host} does not resolve") from error
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
@@ -107,7 +107,7 @@ class WebhookSender:
                     extensions=extensions,
                 ) as response:
                     return response.status_code
-            except httpx.HTTPError as error:
+            except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:
                 raise DeliveryFailed(
                     f"Could not reach the endpoint: {type(error).__name__} {error}".strip()
                 ) from error

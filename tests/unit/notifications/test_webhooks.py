@@ -328,3 +328,17 @@ def test_production_refuses_to_allow_private_webhook_addresses(monkeypatch: pyte
     monkeypatch.setenv("NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true")
     with pytest.raises(ValidationError, match="NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES"):
         Settings()
+
+
+async def test_an_endpoint_that_cannot_be_reached_is_a_failed_attempt_not_a_crash() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("Connection refused", request=request)
+
+    sender = WebhookSender(
+        policy=TESTS, timeout_s=2, resolver=_resolver(["127.0.0.1"]), transport=httpx.MockTransport(refuse)
+    )
+
+    with pytest.raises(DeliveryFailed, match="ConnectError Connection refused"):
+        await sender.post(
+            url="http://127.0.0.1:9/", secret=SECRET, message_id="e-1", body="{}", now=datetime.now(UTC)
+        )
