@@ -1,4 +1,6 @@
-"""Composition root: wires settings, database, broker, consumer, the sender worker and routes."""
+"""Composition root: wires settings, database, broker, consumer, the sender workers and routes."""
+
+from functools import partial
 
 from fastapi import FastAPI
 
@@ -7,10 +9,12 @@ from services.notifications.adapters.mail import SmtpMailer
 from services.notifications.adapters.portal_links import InvoiceLinks
 from services.notifications.adapters.tables import kernel
 from services.notifications.adapters.uow import NotificationsUnitOfWork
+from services.notifications.adapters.webhooks import WebhookSender, checked_target
 from services.notifications.domain import RetryPolicy
+from services.notifications.domain.webhooks import UrlPolicy
 from services.notifications.entrypoints import events, http, workers
 from services.notifications.settings import Settings
-from services.notifications.use_cases import Delivery
+from services.notifications.use_cases import Delivery, WebhookDelivering
 from shared.clients import DocumentsClient, PortalLinksClient
 from shared.clock import Clock
 from shared.contracts.catalogue import BILLING, CUSTOMERS, DEAD_LETTERS, DEPOSITS, DOCUMENTS, TENANTS
@@ -72,6 +76,22 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         message_id_domain=settings.message_id_domain,
     )
     runtime.workers.append(workers.notice_sender(engine, clock, delivery, settings.send_poll_interval_s))
+    url_policy = UrlPolicy(
+        require_https=settings.environment == "production",
+        allow_private=settings.webhook_allow_private_addresses,
+    )
+    webhooks = WebhookDelivering(
+        sender=WebhookSender(policy=url_policy, timeout_s=settings.webhook_timeout_s),
+        policy=RetryPolicy(
+            max_attempts=settings.webhook_max_attempts,
+            first_delay=settings.webhook_first_retry,
+            max_delay=settings.webhook_max_retry,
+        ),
+    )
+    runtime.workers.extend(
+        workers.webhook_sender(engine, clock, webhooks, settings.webhook_poll_interval_s)
+        for _ in range(settings.webhook_senders)
+    )
 
     app = create_app(
         title="Mudjam notifications",
@@ -80,7 +100,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         "emails link their invoice in the portal) sent once each "
         "over SMTP with retries and a delivery log, and the staff alert inbox (reported payments, "
         "possible duplicate slips, retained deposits to invoice, overdue invoices and returns, render "
-        "failures, dead-lettered events). Staff bearer token "
+        "failures, dead-lettered events), and signed webhooks (Standard Webhooks) to the endpoints a "
+        "tenant registers, retried with backoff, with a delivery log. Staff bearer token "
         "(`mudjam dev-token` in dev); commands take an `Idempotency-Key` header.",
         engine=engine,
         broker=runtime.broker,
@@ -88,5 +109,6 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         clock=clock,
         auth=settings.auth,
     )
+    app.state.webhook_url_check = partial(checked_target, policy=url_policy)
     app.include_router(http.router)
     return app

@@ -75,6 +75,7 @@ READS = [
     ("billing", "/v1/retentions"),
     ("notifications", "/v1/inbox"),
     ("notifications", "/v1/notices"),
+    ("notifications", "/v1/webhooks"),
     ("documents", "/v1/documents"),
     ("portal", "/v1/portal-links"),
 ]

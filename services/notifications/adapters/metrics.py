@@ -12,3 +12,8 @@ NOTICE_ATTEMPTS = Counter(
     "Delivery attempts by outcome: sent, pending (to be retried), failed (attempts spent), skipped",
     ["outcome"],
 )
+WEBHOOK_DELIVERIES = Counter(
+    "notifications_webhook_deliveries_total",
+    "Webhook delivery attempts by outcome: delivered, retrying (to be tried again), failed (given up)",
+    ["outcome"],
+)

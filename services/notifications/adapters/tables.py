@@ -1,6 +1,8 @@
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -116,4 +118,44 @@ alerts = Table(
     Column("read_at", DateTime(timezone=True)),
     Column("source_event_id", Uuid, nullable=False, unique=True),
     Index("alerts_inbox", "tenant_id", "created_at"),
+)
+
+# Endpoints a tenant registers; the secret signs every delivery (HMAC needs it in the clear).
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("tenant_id", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("event_types", JSONB, nullable=False),
+    Column("description", Text),
+    Column("secret", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+    Index("webhook_endpoints_of_tenant", "tenant_id", "created_at"),
+)
+
+# One row per (endpoint, event), however often the event is redelivered: the delivery log.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("endpoint_id", Uuid, ForeignKey("webhook_endpoints.id"), nullable=False),
+    Column("tenant_id", Text, nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+    Index("webhook_deliveries_one_per_event", "endpoint_id", "event_id", unique=True),
+    Index("webhook_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+    Index("webhook_deliveries_of_endpoint", "endpoint_id", "created_at"),
 )

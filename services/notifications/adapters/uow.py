@@ -2,6 +2,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.notifications.adapters.repository import AlertRepository, NoticeRepository, ReferenceData
 from services.notifications.adapters.tables import kernel
+from services.notifications.adapters.webhook_repository import WebhookRepository
 from shared.db import UnitOfWork
 
 SOURCE = "mudjam/notifications"
@@ -11,6 +12,7 @@ class NotificationsUnitOfWork(UnitOfWork):
     notices: NoticeRepository
     alerts: AlertRepository
     reference: ReferenceData
+    webhooks: WebhookRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, kernel, SOURCE)
@@ -19,3 +21,4 @@ class NotificationsUnitOfWork(UnitOfWork):
         self.notices = NoticeRepository(conn)
         self.alerts = AlertRepository(conn)
         self.reference = ReferenceData(conn)
+        self.webhooks = WebhookRepository(conn)

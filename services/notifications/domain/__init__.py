@@ -1,5 +1,6 @@
 """Notifications' domain: customer notices and staff alerts (their states, the retry rule and the
-facts they carry) and the upstream slices they need. Pure: no I/O, no clock."""
+facts they carry), webhook endpoints and deliveries (and the URL policy), and the upstream slices
+they need. Pure: no I/O, no clock."""
 
 from services.notifications.domain.alerts import Alert, AlertKind, AlertNotFound, AlertText
 from services.notifications.domain.facts import (
@@ -28,11 +29,22 @@ from services.notifications.domain.notices import (
     message_id_of,
 )
 from services.notifications.domain.reference import Customer, Tenant
+from services.notifications.domain.webhooks import (
+    WEBHOOK_EVENT_TYPES,
+    DeliveryStatus,
+    InvalidWebhook,
+    UnsafeWebhookUrl,
+    UrlPolicy,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookNotFound,
+)
 
 __all__ = [
     "CUSTOMER_NOTICES",
     "MAX_ERROR_CHARS",
     "OPEN",
+    "WEBHOOK_EVENT_TYPES",
     "Alert",
     "AlertKind",
     "AlertNotFound",
@@ -42,8 +54,10 @@ __all__ = [
     "Customer",
     "DamageFacts",
     "DeliveryFailed",
+    "DeliveryStatus",
     "DocumentRef",
     "Email",
+    "InvalidWebhook",
     "Notice",
     "NoticeDocument",
     "NoticeFacts",
@@ -56,5 +70,10 @@ __all__ = [
     "RetryPolicy",
     "ReturnFacts",
     "Tenant",
+    "UnsafeWebhookUrl",
+    "UrlPolicy",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookNotFound",
     "message_id_of",
 ]

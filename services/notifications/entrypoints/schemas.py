@@ -4,9 +4,16 @@ from datetime import datetime
 from typing import Self
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.notifications.domain import Alert, AlertKind, Notice, NoticeDocument, NoticeKind, NoticeStatus
+from services.notifications.domain.webhooks import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_URL_CHARS,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from shared.contracts.documents import DocumentKind
 
 
@@ -103,6 +110,93 @@ class NoticeOut(BaseModel):
 
 class NoticePageOut(BaseModel):
     items: list[NoticeOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class WebhookIn(BaseModel):
+    url: str = Field(
+        max_length=MAX_URL_CHARS, description="Where deliveries are POSTed (https in production)"
+    )
+    event_types: list[str] = Field(
+        max_length=100,
+        description='Published event types, e.g. "deposit.returned.v1"',
+        examples=[["deposit.returned.v1"]],
+    )
+    description: str | None = Field(None, max_length=MAX_DESCRIPTION_CHARS)
+
+
+class WebhookOut(BaseModel):
+    id: UUID
+    url: str
+    event_types: list[str]
+    description: str | None
+    enabled: bool
+    created_at: datetime
+    created_by: str
+    disabled_at: datetime | None
+
+    @classmethod
+    def of(cls, e: WebhookEndpoint) -> Self:
+        return cls(
+            id=e.id,
+            url=e.url,
+            event_types=list(e.event_types),
+            description=e.description,
+            enabled=e.enabled,
+            created_at=e.created_at,
+            created_by=e.created_by,
+            disabled_at=e.disabled_at,
+        )
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(
+        description="`whsec_` and the key's base64: verify signatures with it. Shown only now."
+    )
+
+    @classmethod
+    def created(cls, e: WebhookEndpoint) -> Self:
+        return cls(**WebhookOut.of(e).model_dump(), secret=e.secret)
+
+
+class WebhookListOut(BaseModel):
+    items: list[WebhookOut]
+
+
+class WebhookDeliveryOut(BaseModel):
+    id: UUID
+    event_id: UUID = Field(description="Also the `webhook-id` header of every attempt")
+    event_type: str
+    status: DeliveryStatus
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+    @classmethod
+    def of(cls, d: WebhookDelivery) -> Self:
+        return cls(
+            id=d.id,
+            event_id=d.event_id,
+            event_type=d.event_type,
+            status=d.status,
+            attempts=d.attempts,
+            last_status_code=d.last_status_code,
+            last_error=d.last_error,
+            created_at=d.created_at,
+            last_attempt_at=d.last_attempt_at,
+            next_attempt_at=d.next_attempt_at,
+            delivered_at=d.delivered_at,
+        )
+
+
+class WebhookDeliveryPageOut(BaseModel):
+    items: list[WebhookDeliveryOut]
     total: int
     limit: int
     offset: int

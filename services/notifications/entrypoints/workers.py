@@ -1,4 +1,5 @@
-"""Background work: the sender that delivers due notices over SMTP."""
+"""Background work: the sender that delivers due notices over SMTP, and the one that delivers due
+webhooks."""
 
 import asyncio
 import logging
@@ -12,6 +13,7 @@ from services.notifications.adapters import metrics
 from services.notifications.adapters.tables import notices
 from services.notifications.adapters.uow import NotificationsUnitOfWork
 from services.notifications.domain.notices import OPEN
+from services.notifications.domain.webhooks import DeliveryStatus
 from shared.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -60,3 +62,42 @@ async def _measure_open_notices(engine: AsyncEngine) -> None:
         counts: dict[str, int] = {status: count for status, count in rows.all()}
     for status in OPEN:
         metrics.NOTICES_OPEN.labels(status.value).set(counts.get(status.value, 0))
+
+
+def webhook_sender(
+    engine: AsyncEngine, clock: Clock, delivering: use_cases.WebhookDelivering, interval_s: float
+) -> Callable[[], Awaitable[None]]:
+    async def deliver_due_webhooks() -> None:
+        while True:
+            try:
+                while await deliver_one_webhook(engine, clock, delivering):
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # One bad delivery or a database blip must not stop every other endpoint's.
+                log.exception("webhook sender failed; retrying")
+            await asyncio.sleep(interval_s)
+
+    return deliver_due_webhooks
+
+
+async def deliver_one_webhook(
+    engine: AsyncEngine, clock: Clock, delivering: use_cases.WebhookDelivering
+) -> bool:
+    """Makes one attempt of one due delivery in its own transaction; False when none is due."""
+    async with NotificationsUnitOfWork(engine) as uow:
+        delivery = await use_cases.deliver_next_webhook(uow=uow, delivering=delivering, now=clock.now())
+        if delivery is None:
+            return False
+        await uow.commit()
+    outcome = "retrying" if delivery.status is DeliveryStatus.PENDING else delivery.status.value
+    metrics.WEBHOOK_DELIVERIES.labels(outcome).inc()
+    log.info(
+        "webhook delivery %s of event %s is %s after %d attempt(s)",
+        delivery.id,
+        delivery.event_id,
+        delivery.status,
+        delivery.attempts,
+    )
+    return True

@@ -32,6 +32,17 @@ from services.notifications.use_cases.notices import (
 )
 from services.notifications.use_cases.staff import delivery_log, inbox, mark_alert_read
 from services.notifications.use_cases.upstream import apply_customer, apply_tenant_settings
+from services.notifications.use_cases.webhooks import (
+    UrlCheck,
+    WebhookDelivering,
+    WebhookPoster,
+    deliver_next_webhook,
+    disable_webhook,
+    list_webhooks,
+    queue_webhooks,
+    register_webhook,
+    webhook_deliveries,
+)
 
 __all__ = [
     "ATTACHABLE_KINDS",
@@ -42,6 +53,9 @@ __all__ = [
     "InvoiceLinkSource",
     "ReceiptPdfSource",
     "SlipLink",
+    "UrlCheck",
+    "WebhookDelivering",
+    "WebhookPoster",
     "alert_dead_lettered",
     "alert_invoice_overdue",
     "alert_payment_reported",
@@ -51,15 +65,21 @@ __all__ = [
     "apply_customer",
     "apply_tenant_settings",
     "cancel_voided_return_notice",
+    "deliver_next_webhook",
     "delivery_log",
+    "disable_webhook",
     "inbox",
+    "list_webhooks",
     "mark_alert_read",
+    "queue_webhooks",
     "raise_alert",
     "record_deposit_returned",
     "record_document_rendered",
     "record_payment_recorded",
     "record_prepayment_recorded",
     "record_tax_invoice_issued",
+    "register_webhook",
     "send_next_notice",
     "usable_address",
+    "webhook_deliveries",
 ]

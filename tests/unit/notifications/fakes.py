@@ -18,6 +18,7 @@ from services.notifications.domain import (
     OutgoingEmail,
     Tenant,
 )
+from services.notifications.domain.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.unit.fakes import FakeUnitOfWork
 
 
@@ -123,12 +124,58 @@ class FakeReference:
         return RenderedDocument(found[0], found[2])
 
 
+class FakeWebhooks:
+    def __init__(self) -> None:
+        self.endpoints: dict[UUID, WebhookEndpoint] = {}
+        self.deliveries: dict[UUID, WebhookDelivery] = {}
+
+    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        self.endpoints[endpoint.id] = copy.deepcopy(endpoint)
+
+    async def save_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        self.endpoints[endpoint.id] = copy.deepcopy(endpoint)
+
+    async def endpoint(
+        self, tenant_id: str, endpoint_id: UUID, *, for_update: bool = False
+    ) -> WebhookEndpoint | None:
+        found = self.endpoints.get(endpoint_id)
+        return copy.deepcopy(found) if found and found.tenant_id == tenant_id else None
+
+    async def subscribers(self, tenant_id: str, event_type: str) -> list[WebhookEndpoint]:
+        return [
+            copy.deepcopy(e)
+            for e in self.endpoints.values()
+            if e.tenant_id == tenant_id and e.subscribes_to(event_type)
+        ]
+
+    async def queue(self, delivery: WebhookDelivery) -> bool:
+        key = (delivery.endpoint_id, delivery.event_id)
+        if any((d.endpoint_id, d.event_id) == key for d in self.deliveries.values()):
+            return False
+        self.deliveries[delivery.id] = copy.deepcopy(delivery)
+        return True
+
+    async def claim_due(self, now: datetime) -> WebhookDelivery | None:
+        due = [
+            d
+            for d in self.deliveries.values()
+            if d.status is DeliveryStatus.PENDING
+            and d.next_attempt_at is not None
+            and d.next_attempt_at <= now
+        ]
+        return copy.deepcopy(min(due, key=lambda d: d.next_attempt_at or now)) if due else None
+
+    async def save_delivery(self, delivery: WebhookDelivery) -> None:
+        self.deliveries[delivery.id] = copy.deepcopy(delivery)
+
+
 class FakeUow(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.notices = FakeNotices()
         self.alerts = FakeAlerts()
         self.reference = FakeReference()
+        self.webhooks = FakeWebhooks()
 
 
 class FakeMailer:

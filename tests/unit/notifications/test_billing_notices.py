@@ -44,7 +44,8 @@ POLICY = RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=10))
 PORTAL = "https://portal.example"
 # The consumer's table as bootstrap wires it: a reported payment's slip links are signed.
 HANDLERS = events.handlers(portal_url=PORTAL, auth=AuthSettings())
-apply_payment_report = HANDLERS[PaymentReportReceived]
+# The alert, then the event's webhooks.
+apply_payment_report, _ = HANDLERS[PaymentReportReceived]
 VAT = VatBreakdown(rate=Decimal("0.07"), rounding="satang")
 PARTY = TaxParty(name="Somchai", address="Bangkok", tax_id="1234567890123", branch_no="00000")
 
