@@ -148,10 +148,8 @@ class Stack:
             "DEPOSITS_OVERDUE_CHECK_INTERVAL_S": "10",
             "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
             "NOTIFICATIONS_SMTP_PORT": str(self.config.smtp_port),
-            # Webhook receivers in dev and tests listen on 127.0.0.1, and are retried within seconds.
+            # Webhook receivers in dev and tests listen on 127.0.0.1.
             "NOTIFICATIONS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true",
-            "NOTIFICATIONS_WEBHOOK_FIRST_RETRY": "PT1S",
-            "NOTIFICATIONS_WEBHOOK_MAX_RETRY": "PT4S",
             "PYTHONUNBUFFERED": "1",
         }
         env.update(self.config.extra_env)

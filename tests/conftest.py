@@ -63,7 +63,12 @@ def infra(request: pytest.FixtureRequest) -> Iterator[Infrastructure]:
         kafka_session_timeout_ms=2000,
         # An email waiting for the portal to know its invoice (for the link) is tried again soon,
         # as the tests wait seconds, not the production backoff's 30 s.
-        extra_env={"NOTIFICATIONS_SEND_FIRST_RETRY": "PT2S"},
+        extra_env={
+            "NOTIFICATIONS_SEND_FIRST_RETRY": "PT2S",
+            # A webhook receiver that answered 500 is tried again within the test's patience.
+            "NOTIFICATIONS_WEBHOOK_FIRST_RETRY": "PT1S",
+            "NOTIFICATIONS_WEBHOOK_MAX_RETRY": "PT4S",
+        },
     )
     stack = Stack(config)
     stack.start_infrastructure()
