@@ -4,11 +4,15 @@ PostgreSQL and broker, an SMTP sink, and clients that act like staff, upstream a
 import asyncio
 import contextlib
 import importlib
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -20,7 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from mudjam.mailsink import MailSink
 from mudjam.ops import OpsPublisher, operations_token
-from mudjam.stack import Stack
+from mudjam.stack import SERVICES, Stack
 from shared.auth import issue_token
 from shared.contracts.documents import DocumentKind, document_id
 from shared.contracts.envelope import Envelope
@@ -147,6 +151,18 @@ class System:
         finally:
             await reader.stop()
         return events
+
+    async def mudjam(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The `mudjam` command as an operator runs it against this stack: its broker and every
+        service's database, on a terminal wide enough for a table's every column."""
+        env = {
+            **os.environ,
+            "COLUMNS": "300",
+            "MUDJAM_KAFKA_BOOTSTRAP_SERVERS": self.stack.kafka_bootstrap,
+            **{f"{service.upper()}_DATABASE_URL": self.stack.database_url(service) for service in SERVICES},
+        }
+        command = [str(Path(sys.executable).parent / "mudjam"), *args]
+        return await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True)
 
     async def consumed(self, service: str, topic: str) -> None:
         """Waits until the service's consumer has taken in everything published on the topic so far:

@@ -2,11 +2,6 @@
 operator finds it with `mudjam dead-letters list`, reads it with `show`, fixes the bug, re-drives it,
 and the customer reaches the portal once; re-driving again changes nothing."""
 
-import asyncio
-import os
-import subprocess
-import sys
-from pathlib import Path
 from uuid import uuid4
 
 from sqlalchemy import text
@@ -18,22 +13,6 @@ from tests.helpers import eventually
 from tests.system import Customer, System
 
 PORTAL = "portal.projection"
-
-
-async def _mudjam(system: System, *args: str) -> subprocess.CompletedProcess[str]:
-    """The command as an operator runs it, pointed at this stack's broker and databases."""
-    env = {
-        **os.environ,
-        "COLUMNS": "300",  # the table's every column in full, as on a wide terminal
-        **{f"{service.upper()}_DATABASE_URL": system.stack.database_url(service) for service in SERVICES},
-    }
-    command = [
-        str(Path(sys.executable).parent / "mudjam"),
-        "dead-letters",
-        "--bootstrap",
-        system.stack.kafka_bootstrap,
-    ]
-    return await asyncio.to_thread(subprocess.run, [*command, *args], env=env, capture_output=True, text=True)
 
 
 async def _sql(system: System, service: str, statement: str, **params: str) -> list[tuple[object, ...]]:
@@ -86,14 +65,14 @@ async def test_a_dead_letter_is_listed_shown_redriven_after_the_fix_and_applied_
     notice = await eventually(dead_letter, timeout_s=60)
     assert notice["data"]["consumer"] == PORTAL
 
-    listed = await _mudjam(system, "list", "--tenant", tenant_id)
+    listed = await system.mudjam("dead-letters", "list", "--tenant", tenant_id)
     assert listed.returncode == 0, listed.stderr
     (row,) = [line for line in listed.stdout.splitlines() if notice["id"] in line]
     assert PORTAL in row
     assert "customer.upserted.v1" in row
     assert "dead_lettered" in row
 
-    shown = await _mudjam(system, "show", notice["id"][:8])
+    shown = await system.mudjam("dead-letters", "show", notice["id"][:8])
     assert shown.returncode == 0, shown.stderr
     assert f"{CUSTOMERS.name}/" in shown.stdout
     assert str(upserted.id) in shown.stdout
@@ -110,7 +89,7 @@ async def test_a_dead_letter_is_listed_shown_redriven_after_the_fix_and_applied_
 
     await _sql(system, "portal", f"DROP TRIGGER {bug} ON customers")
     await _sql(system, "portal", f"DROP FUNCTION {bug}()")
-    redriven = await _mudjam(system, "redrive", notice["id"])
+    redriven = await system.mudjam("dead-letters", "redrive", notice["id"])
     assert redriven.returncode == 0, redriven.stderr
     assert f"{notice['id']}: re-driven and applied" in redriven.stdout
 
@@ -121,10 +100,10 @@ async def test_a_dead_letter_is_listed_shown_redriven_after_the_fix_and_applied_
     await portal.aclose()
     assert "Poison Canary" in home.text
 
-    again = await _mudjam(system, "redrive", notice["id"])
+    again = await system.mudjam("dead-letters", "redrive", notice["id"])
     assert again.returncode == 0, again.stderr
     assert "already applied, not sent again" in again.stdout
-    relisted = await _mudjam(system, "list", "--tenant", tenant_id)
+    relisted = await system.mudjam("dead-letters", "list", "--tenant", tenant_id)
     (row,) = [line for line in relisted.stdout.splitlines() if notice["id"] in line]
     assert " applied " in row
 

@@ -2,13 +2,8 @@
 drawn again as their next version, same facts; named versions never change; running it again
 schedules nothing; a later void and a later payment take the versions after it."""
 
-import asyncio
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -18,12 +13,6 @@ from tests.helpers import pdf_text
 from tests.system import System
 
 DEPRR = DocumentKind.DEPOSIT_RETURN_RECEIPT
-
-
-async def _re_render(system: System, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DOCUMENTS_DATABASE_URL": system.stack.database_url("documents")}
-    command = [str(Path(sys.executable).parent / "mudjam"), "documents", "re-render", *args]
-    return await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True)
 
 
 async def _drawn_by_old_templates(system: System, tenant_id: str) -> None:
@@ -61,7 +50,9 @@ async def test_documents_drawn_by_old_templates_are_drawn_again_once_as_their_ne
     await _drawn_by_old_templates(system, tenant_id)
 
     today = datetime.now(UTC).date().isoformat()
-    scheduled = await _re_render(system, "--kind", DEPRR, "--since", today, "--tenant", tenant_id)
+    scheduled = await system.mudjam(
+        "documents", "re-render", "--kind", DEPRR, "--since", today, "--tenant", tenant_id
+    )
     assert scheduled.returncode == 0, scheduled.stderr
     assert f"1 {DEPRR} document(s) scheduled to be drawn again" in scheduled.stdout
 
@@ -74,7 +65,9 @@ async def test_documents_drawn_by_old_templates_are_drawn_again_once_as_their_ne
     assert drawn.status_code == 200
     assert drawn.content.startswith(b"%PDF")
 
-    nothing = await _re_render(system, "--kind", DEPRR, "--since", today, "--tenant", tenant_id)
+    nothing = await system.mudjam(
+        "documents", "re-render", "--kind", DEPRR, "--since", today, "--tenant", tenant_id
+    )
     assert nothing.returncode == 0, nothing.stderr
     assert "Nothing to re-render." in nothing.stdout
     invoice_versions = (await system.rendered_document(tenant_id, DocumentKind.INVOICE, invoice["number"]))[
@@ -94,8 +87,8 @@ async def test_documents_drawn_by_old_templates_are_drawn_again_once_as_their_ne
     document = await system.rendered_document(tenant_id, DEPRR, number, version=3)
     assert [v["status"] for v in document["versions"]] == ["issued", "issued", "void"]
 
-    invoice_scheduled = await _re_render(
-        system, "--kind", DocumentKind.INVOICE, "--since", today, "--tenant", tenant_id
+    invoice_scheduled = await system.mudjam(
+        "documents", "re-render", "--kind", DocumentKind.INVOICE, "--since", today, "--tenant", tenant_id
     )
     assert invoice_scheduled.returncode == 0, invoice_scheduled.stderr
     await system.rendered_document(tenant_id, DocumentKind.INVOICE, invoice["number"], version=2)

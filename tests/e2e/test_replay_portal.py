@@ -2,13 +2,8 @@
 customer's pages are the same as before, byte for byte; their link and signed-in session, kept by
 the portal itself, still work."""
 
-import asyncio
-import os
 import re
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 from uuid import uuid4
 
 from sqlalchemy import text
@@ -87,15 +82,7 @@ async def test_a_damaged_portal_read_model_is_rebuilt_from_the_topics_with_ident
     finally:
         await engine.dispose()
 
-    env = {**os.environ, "PORTAL_DATABASE_URL": stack.database_url("portal")}
-    command = [
-        str(Path(sys.executable).parent / "mudjam"),
-        "replay",
-        "portal",
-        "--bootstrap",
-        stack.kafka_bootstrap,
-    ]
-    replayed = await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True)
+    replayed = await system.mudjam("replay", "portal")
     assert replayed.returncode == 0, replayed.stderr
     assert "events applied" in replayed.stdout
     stack.restart("portal")
