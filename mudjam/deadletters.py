@@ -10,7 +10,6 @@ replace a dead-lettered one, once). So a redrive is safe to repeat, and integrat
 topic see the event id again, as with any redelivery."""
 
 import asyncio
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,13 +23,14 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from mudjam.ops import OpsError
+from mudjam.service_databases import database_url
+from mudjam.stack import SERVICES
 from shared.contracts.catalogue import DEAD_LETTERS
 from shared.contracts.envelope import Envelope
 from shared.contracts.operations import EventDeadLettered
 from shared.db.stores import APPLIED, DEAD_LETTERED, ProcessedEvents
 from shared.db.tables import define_kernel_tables
 
-SERVICES = ("deposits", "billing", "documents", "notifications", "portal")
 _KERNEL = define_kernel_tables(MetaData())
 NOT_AN_EVENT = "not an event"  # a message no consumer could read: nothing to send again
 
@@ -50,18 +50,6 @@ class DeadLetter:
     @property
     def event_id(self) -> UUID | None:
         return UUID(self.notice.original_event_id) if self.notice.original_event_id else None
-
-
-def database_url(service: str, state_dir: Path) -> str:
-    """Where the service's database is: `<SERVICE>_DATABASE_URL` as the service itself reads it,
-    else the embedded PostgreSQL of a `mudjam dev up` running from `state_dir`."""
-    if url := os.environ.get(f"{service.upper()}_DATABASE_URL"):
-        return url
-    pid_file = state_dir / "postgres" / "postmaster.pid"
-    if pid_file.exists():
-        socket_dir = pid_file.read_text().splitlines()[4]  # postmaster.pid's fifth line
-        return f"postgresql+asyncpg://postgres@/mudjam_{service}?host={socket_dir}"
-    raise OpsError(f"set {service.upper()}_DATABASE_URL: where the {service} database is")
 
 
 class DeadLetterDesk:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
 
-from mudjam.deadletters import database_url
 from mudjam.ops import OpsError
+from mudjam.service_databases import database_url
 from shared.clock import Clock
 from shared.contracts.catalogue import Topic
 from shared.db import make_engine

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mudjam.deadletters import database_url
+from mudjam.service_databases import database_url
 from shared.contracts.documents import DocumentKind
 from shared.db import make_engine
 

@@ -187,7 +187,7 @@ def test_dead_letters_without_the_broker_say_so_in_one_line(capsys: pytest.Captu
 def test_a_service_database_that_is_not_configured_is_named(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from mudjam.deadletters import database_url
+    from mudjam.service_databases import database_url
 
     monkeypatch.delenv("PORTAL_DATABASE_URL", raising=False)
     with pytest.raises(OpsError, match="set PORTAL_DATABASE_URL: where the portal database is"):
