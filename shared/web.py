@@ -20,6 +20,7 @@ from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import make_asgi_app
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import Headers
@@ -57,7 +58,7 @@ class ErrorDetail(BaseModel):
     code: str = Field(description="Stable, for clients: validation_error, not_found, conflict, …")
     message: str = Field(description="For people")
     fields: list[ErrorField]
-    field: str | None = Field(None, description="The first of `fields`; absent when none is named")
+    field: str | SkipJsonSchema[None] = Field(None, description="The first of `fields`; absent when none is")
 
 
 class ErrorResponse(BaseModel):
@@ -93,13 +94,19 @@ def _invalid(fields: Sequence[tuple[str, str]]) -> JSONResponse:
     return JSONResponse(error_body("validation_error", message, fields), 422)
 
 
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
 def _allowed_methods(request: Request) -> list[str]:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return sorted(methods)
+    # Asked of the routes themselves, each method in turn: included routers match as a whole.
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -179,10 +186,13 @@ _ERROR_DOCS: dict[int, tuple[str, dict[str, Any]]] = {
         "The token lacks the role, or the branch",
         error_body("forbidden", "This needs the role staff or manager"),
     ),
-    404: ("Not found in your tenant and branches", error_body("not_found", "No such resource")),
+    404: (
+        "Not found in your tenant and branches",
+        error_body("not_found", "No such resource in your tenant and branches"),
+    ),
     409: (
         "The state does not allow this",
-        error_body("conflict", "The invoice is already sent"),
+        error_body("conflict", "Its state does not allow this; retrying will not help"),
     ),
     413: (
         "The request body is too large",
