@@ -86,7 +86,8 @@ def _field_name(location: Sequence[Any]) -> str:
         parts = parts[1:] or parts
     if len(parts) == 1 and parts[0].isdigit():
         return "body"  # the offset of a JSON syntax error
-    return ".".join(parts)
+    # A key with no name (an extra "" in the body) is still named: as the body.
+    return ".".join(parts) or "body"
 
 
 def _invalid(fields: Sequence[tuple[str, str]]) -> JSONResponse:

@@ -12,7 +12,7 @@ import jsonschema_rs
 import pytest
 from fastapi import APIRouter, FastAPI, Query
 from faststream.kafka import KafkaBroker
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.clock import Clock
@@ -28,6 +28,8 @@ async def _no_lifespan(_: FastAPI) -> AsyncIterator[None]:
 
 
 class _NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     note: RequiredText
 
 
@@ -49,6 +51,10 @@ def _app() -> FastAPI:
 
     @writes.post("", responses={409: {"description": "Closed"}})
     async def add_note(body: _NoteIn, staff: Staff) -> dict[str, str]:
+        return {"note": body.note}
+
+    @reads.post("/checks")
+    async def check_note(body: _NoteIn) -> dict[str, str]:
         return {"note": body.note}
 
     app.include_router(reads)
@@ -121,3 +127,13 @@ def test_what_is_accepted_is_what_the_published_schema_says(kind: Any, values: l
     schema = jsonschema_rs.validator_for(TypeAdapter(kind).json_schema())
     for value in values:
         assert _accepted(kind, value) == schema.is_valid(value), value
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"note": "a", "": 1}, "body"), ({"note": "a\x00"}, "note"), (["a"], "body"), ({}, "note")],
+)
+async def test_every_refused_body_names_the_input_at_fault(body: object, field: str) -> None:
+    answer = await _call("POST", "/v1/notes/checks", json=body)
+
+    assert (answer.status_code, answer.json()["error"]["field"]) == (422, field)
