@@ -19,11 +19,13 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi.site import get_asyncapi_html
 from prometheus_client import make_asgi_app
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import InvalidToken, Principal, Role, verify_token
@@ -47,6 +49,24 @@ class NotAuthenticated(Exception):
     pass
 
 
+class ErrorField(BaseModel):
+    field: str = Field(description="The input at fault: a body field (dotted path), a parameter or `body`")
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, for clients: validation_error, not_found, conflict, …")
+    message: str = Field(description="For people")
+    fields: list[ErrorField]
+    field: str | SkipJsonSchema[None] = Field(None, description="The first of `fields`; absent when none is")
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer (4xx and 5xx) of every service."""
+
+    error: ErrorDetail
+
+
 def error_body(code: str, message: str, fields: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
     body: dict[str, Any] = {
         "code": code,
@@ -60,9 +80,34 @@ def error_body(code: str, message: str, fields: Sequence[tuple[str, str]] = ()) 
 
 def _field_name(location: Sequence[Any]) -> str:
     parts = [str(p) for p in location]
-    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+    if len(parts) > 1 and parts[0] in {"query", "path", "header", "cookie"}:
+        return parts[1]  # the parameter, not the index of a repeated one
+    if parts and parts[0] == "body":
         parts = parts[1:] or parts
-    return ".".join(parts)
+    if len(parts) == 1 and parts[0].isdigit():
+        return "body"  # the offset of a JSON syntax error
+    # A key with no name (an extra "" in the body) is still named: as the body.
+    return ".".join(parts) or "body"
+
+
+def _invalid(fields: Sequence[tuple[str, str]]) -> JSONResponse:
+    message = "; ".join(f"{f}: {m}" for f, m in fields) or "Invalid request"
+    return JSONResponse(error_body("validation_error", message, fields), 422)
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    # Asked of the routes themselves, each method in turn: included routers match as a whole.
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -75,8 +120,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
         fields = [(_field_name(e.get("loc", ())), str(e.get("msg", "is invalid"))) for e in error.errors()]
-        message = "; ".join(f"{f}: {m}" for f, m in fields) or "Invalid request"
-        return JSONResponse(error_body("validation_error", message, fields), 422)
+        return _invalid(fields)
 
     @app.exception_handler(NotAuthenticated)
     async def not_authenticated(_: Request, error: NotAuthenticated) -> JSONResponse:
@@ -85,7 +129,19 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:
+            # FastAPI's answer to a body it cannot read (not UTF-8, a broken form): invalid input
+            # like any other, so a 422 naming the body, as malformed JSON already gets.
+            return _invalid([("body", "The request body could not be read")])
+        if error.status_code == 405:
+            # Starlette names the methods of the first route of the path only; a path served by
+            # several routes (GET and POST apart) allows all of theirs.
+            return JSONResponse(
+                error_body("method_not_allowed", f"{request.method} is not allowed here"),
+                405,
+                headers={"Allow": ", ".join(_allowed_methods(request))},
+            )
         return JSONResponse(
             error_body(f"http_{error.status_code}", str(error.detail)),
             error.status_code,
@@ -119,6 +175,91 @@ def install_correlation(app: FastAPI) -> None:
             HTTP_REQUEST_SECONDS.labels(request.method, route, str(response.status_code)).observe(elapsed)
         response.headers[CORRELATION_HEADER] = correlation
         return response
+
+
+# What each error status means when a route says no more, and an example of its body.
+_ERROR_DOCS: dict[int, tuple[str, dict[str, Any]]] = {
+    401: (
+        "No or invalid bearer token",
+        error_body("not_authenticated", "A staff bearer token is required"),
+    ),
+    403: (
+        "The token lacks the role, or the branch",
+        error_body("forbidden", "This needs the role staff or manager"),
+    ),
+    404: (
+        "Not found in your tenant and branches",
+        error_body("not_found", "No such resource in your tenant and branches"),
+    ),
+    409: (
+        "The state does not allow this",
+        error_body("conflict", "Its state does not allow this; retrying will not help"),
+    ),
+    413: (
+        "The request body is too large",
+        error_body(
+            "too_large",
+            "The request body is larger than 8 MB",
+            [("body", "The request body is larger than 8 MB")],
+        ),
+    ),
+    422: (
+        "Invalid input; the error names the field",
+        error_body("validation_error", "customer_id: Field required", [("customer_id", "Field required")]),
+    ),
+}
+_ERROR_REF = "#/components/schemas/ErrorResponse"
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Gives every operation of an OpenAPI document the error statuses it can answer (401 and 403
+    when it takes a token, 422 when it takes any input, 413 when it takes a body, besides those its
+    routes declare), each with the shared error body and an example. Idempotent."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorResponse.model_json_schema(
+        ref_template="#/components/schemas/{model}", mode="serialization"
+    )
+    components.update(error_schema.pop("$defs", {}))
+    components["ErrorResponse"] = error_schema
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                _document_operation_errors(operation)
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        components.pop(name, None)  # every 422 now carries the shared body instead
+    return schema
+
+
+def _document_operation_errors(operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation["responses"]
+    statuses = {int(code) for code in responses if code.isdigit() and int(code) >= 400}
+    if operation.get("security"):
+        statuses |= {401, 403}
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses.add(422)
+    if operation.get("requestBody"):
+        statuses.add(413)
+    for status in sorted(statuses):
+        description, example = _ERROR_DOCS.get(status, ("Refused", error_body(f"http_{status}", "Refused")))
+        entry = responses.setdefault(str(status), {"description": description})
+        declared = entry.get("content", {}).get("application/json", {}).get("schema", {})
+        if not declared or declared.get("$ref", "").endswith(_FASTAPI_VALIDATION_SCHEMAS):
+            entry["content"] = {"application/json": {"schema": {"$ref": _ERROR_REF}, "example": example}}
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+class ServiceApp(FastAPI):
+    """A service's FastAPI application, whose OpenAPI document documents every error it answers."""
+
+    def openapi(self) -> dict[str, Any]:
+        return document_errors(super().openapi())
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+    service: str
+    database: str | None = Field(None, description='"unreachable" when it is')
 
 
 # Every request body is refused past this (documents' uploads set their own): a slip or a proof
@@ -188,14 +329,22 @@ def create_app(
     version: str = "1.0.0",
     max_request_bytes: int = MAX_REQUEST_BYTES,
 ) -> FastAPI:
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = ServiceApp(title=title, description=description, version=version, lifespan=lifespan)
     app.add_middleware(BodyLimit, max_bytes=max_request_bytes)
     app.state.engine, app.state.clock, app.state.auth_settings = engine, clock, auth
     install_error_handlers(app)
     install_correlation(app)
     app.mount("/metrics", make_asgi_app())
 
-    @app.get("/healthz", tags=["operations"], summary="Liveness and database reachability")
+    @app.get(
+        "/healthz",
+        tags=["operations"],
+        summary="Liveness and database reachability",
+        responses={
+            200: {"model": Health},
+            503: {"model": Health, "description": "The database is unreachable"},
+        },
+    )
     async def healthz() -> JSONResponse:
         try:
             async with engine.connect() as conn:

@@ -1,6 +1,5 @@
 """Staff HTTP API: thin routes that parse, call one use case and map the result."""
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -21,7 +20,7 @@ from services.deposits.entrypoints.schemas import (
 )
 from shared.auth import Principal, Role
 from shared.contracts.deposits import DepositStatus
-from shared.contracts.types import Id
+from shared.contracts.types import Id, IsoDate
 from shared.uploads import idempotent_upload, image_form_schema, read_uploaded_image
 from shared.web import (
     IdempotencyKeyHeader,
@@ -241,8 +240,8 @@ async def list_deposits(
     customer_id: Id | None = None,
     job_id: Id | None = None,
     branch_id: Id | None = None,
-    requested_from: date | None = None,
-    requested_to: date | None = None,
+    requested_from: IsoDate | None = None,
+    requested_to: IsoDate | None = None,
     overdue: Annotated[
         bool, Query(description="Only deposits past their 5-business-day return deadline")
     ] = False,

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.deposits.domain import Collection, Deposit, DepositReturn, Inspection, Job
 from services.deposits.use_cases import DepositDetail
 from shared.contracts.deposits import CollectionMethod, DepositStatus, RefundMethod, ReturnKind
-from shared.contracts.types import Id, RequiredText, Text
+from shared.contracts.types import Id, IsoDate, RequiredText, Text
 from shared.money import Money, NonNegativeMoney, PositiveMoney
 
 
@@ -28,7 +28,7 @@ class CollectionIn(_In):
     amount: PositiveMoney | None = Field(None, description="Defaults to the amount still outstanding")
     method: CollectionMethod
     reference: Text = ""
-    collected_on: date | None = Field(None, description="Defaults to today; may be back-dated")
+    collected_on: IsoDate | None = Field(None, description="Defaults to today; may be back-dated")
 
 
 class ReturnIn(_In):
@@ -43,7 +43,7 @@ class ReturnIn(_In):
     note: Text = Field(
         "", description="Required for partial and forfeit: the deduction reason the customer sees"
     )
-    returned_on: date | None = None
+    returned_on: IsoDate | None = None
 
 
 class VoidIn(_In):

@@ -5,7 +5,6 @@ case and map the result."""
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 from uuid import UUID
@@ -23,13 +22,14 @@ from services.documents.entrypoints.schemas import (
     DocumentOut,
     DocumentPageOut,
     IntakeOut,
+    KindList,
     issue_dates,
     kinds_of,
 )
 from services.documents.settings import Settings
 from shared.auth import Role
 from shared.contracts.documents import DocumentKind
-from shared.contracts.types import Id, Language
+from shared.contracts.types import Id, IsoDate, Language
 from shared.web import Staff, engine_of
 
 log = logging.getLogger(__name__)
@@ -236,10 +236,11 @@ async def customer_bundle(
     storage: Storage,
     customer_id: Annotated[Id, Query(description="Whose documents")],
     kinds: Annotated[
-        list[str], Query(description="Only these kinds (repeat it, or separate with commas); all by default")
+        list[KindList],
+        Query(description="Only these kinds (repeat it, or separate with commas); all by default"),
     ] = [],  # noqa: B006 (FastAPI copies query defaults)
-    issued_from: Annotated[date | None, Query(description="Issued on or after")] = None,
-    issued_to: Annotated[date | None, Query(description="Issued on or before")] = None,
+    issued_from: Annotated[IsoDate | None, Query(description="Issued on or after")] = None,
+    issued_to: Annotated[IsoDate | None, Query(description="Issued on or before")] = None,
     language: FirstLanguage = None,
 ) -> StreamingResponse:
     staff.require_role(*READERS)

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.documents.domain import Document, DocumentVersion, JobStatus
 from shared.contracts.documents import DocumentKind
@@ -13,6 +13,9 @@ from shared.errors import RuleViolation
 from shared.money import Money
 
 MAX_KIND_FILTERS = 20
+_KIND = "|".join(kind.value for kind in DocumentKind)
+# One value of `kinds`: known kinds separated by commas, or nothing (every kind).
+KindList = Annotated[str, StringConstraints(max_length=400, pattern=rf"^(({_KIND})(,({_KIND}))*)?$")]
 
 
 class BundleIn(BaseModel):
@@ -27,7 +30,7 @@ class BundleIn(BaseModel):
 
 def kinds_of(values: list[str]) -> frozenset[DocumentKind]:
     """`kinds` as given: repeated, or separated by commas; empty means every kind."""
-    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    names = {name.strip() for value in values for name in value.split(",") if name.strip()}
     if len(names) > MAX_KIND_FILTERS:
         raise RuleViolation(f"At most {MAX_KIND_FILTERS} kinds", field="kinds")
     known = {kind.value for kind in DocumentKind}

@@ -91,6 +91,12 @@ def parse_amount(text: str) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
+def amount_text(amount: Decimal) -> str:
+    """An amount as the APIs take it: plain digits (never "1E+3"), satang when it has no more."""
+    satang = amount.quantize(Decimal("0.01")) if amount.adjusted() < 20 else amount
+    return f"{satang if satang == amount else amount:f}"
+
+
 @dataclass(frozen=True)
 class ReturnForm:
     """The return panel as the clerk filled it in (kept as typed, to show again after a refusal)."""
@@ -123,7 +129,7 @@ class ReturnForm:
         refunded = self.refunded(held)
         body = {"kind": self.kind, "reference": self.reference, "note": self.note}
         # A partial amount that is not a number is passed as typed, so the API's 422 names `amount`.
-        body["amount"] = str(refunded) if refunded is not None else self.amount
+        body["amount"] = amount_text(refunded) if refunded is not None else self.amount
         if self.method or self.kind != ReturnKind.FORFEIT.value:
             body["method"] = self.method
         return body
@@ -167,7 +173,7 @@ class CollectForm:
         body = {"method": self.method, "reference": self.reference}
         if self.amount:
             amount = parse_amount(self.amount)
-            body["amount"] = str(amount) if amount is not None else self.amount
+            body["amount"] = amount_text(amount) if amount is not None else self.amount
         if self.collected_on:
             body["collected_on"] = self.collected_on
         return body
@@ -323,7 +329,7 @@ class PaymentForm:
         body = {"method": self.method, "reference": self.reference, "report_id": report_id}
         if self.amount:
             amount = parse_amount(self.amount)
-            body["amount"] = str(amount) if amount is not None else self.amount
+            body["amount"] = amount_text(amount) if amount is not None else self.amount
         return body
 
 

@@ -13,11 +13,21 @@ from services.billing.entrypoints.schemas.reports import ReportOut
 from services.billing.use_cases import InvoiceView
 from shared.contracts.billing import InvoiceKind, InvoiceStatus
 from shared.contracts.deposits import CollectionMethod
-from shared.contracts.types import Id, RequiredText, Text
-from shared.money import Money, NonNegativeMoney, PositiveMoney
+from shared.contracts.types import Id, IsoDate, RequiredText, ShortText, Text
+from shared.money import Money, NonNegativeMoney, PositiveMoney, decimal_schemas, plain_decimal
 
 # Quantities and durations: positive, at most 3 decimals, at most 100,000 (days, hours, units).
-Quantity = Annotated[Decimal, Field(gt=0, le=100_000, max_digits=9, decimal_places=3, allow_inf_nan=False)]
+Quantity = Annotated[
+    Decimal,
+    plain_decimal(3, "a quantity such as 1 or 2.5"),
+    Field(gt=0, le=100_000, max_digits=9, decimal_places=3, allow_inf_nan=False),
+    *decimal_schemas(
+        pattern=r"^([1-9][0-9]{0,4}(\.[0-9]{1,3})?|100000(\.0{1,3})?|0\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$",
+        places=3,
+        exclusiveMinimum=0,
+        maximum=100_000,
+    ),
+]
 PaymentTerms = Annotated[int, Field(ge=0, le=365, description="Days from the issue date to the due date")]
 MAX_LINES = 200
 
@@ -26,7 +36,7 @@ class LineIn(In):
     description: RequiredText
     quantity: Quantity
     duration: Quantity | None = Field(None, description="e.g. 14 (days); none for items charged once")
-    unit: Annotated[Text, Field(max_length=40)] = Field("", description='What the duration counts: "day"...')
+    unit: ShortText = Field("", description='What the duration counts: "day"...')
     rate: NonNegativeMoney = Field(description="Price per unit (per unit of duration), before VAT")
 
     def spec(self) -> LineSpec:
@@ -60,7 +70,7 @@ class PaymentIn(In):
     amount: PositiveMoney | None = Field(None, description="Defaults to the balance; never above it")
     method: CollectionMethod
     reference: Text = ""
-    paid_on: date | None = Field(None, description="Defaults to today; not in the future")
+    paid_on: IsoDate | None = Field(None, description="Defaults to today; not in the future")
     report_id: UUID | None = Field(None, description="The customer's payment report this payment settles")
 
 

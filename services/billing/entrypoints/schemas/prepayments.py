@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from services.billing.domain import Prepayment
 from services.billing.entrypoints.schemas.common import In, StaffOut, VatOut
 from shared.contracts.deposits import CollectionMethod
-from shared.contracts.types import Id, Text
+from shared.contracts.types import Id, IsoDate, Text
 from shared.money import Money, PositiveMoney
 
 
@@ -17,7 +17,7 @@ class PrepaymentIn(In):
     amount: PositiveMoney = Field(description="VAT included")
     method: CollectionMethod
     reference: Text = ""
-    paid_on: date | None = Field(None, description="Defaults to today; not in the future")
+    paid_on: IsoDate | None = Field(None, description="Defaults to today; not in the future")
     branch_id: Id | None = Field(None, description="Only for a job the operations system gave no branch")
 
 
