@@ -77,5 +77,9 @@ def idempotent_upload(request: Request, staff: Principal, key: str, content: byt
     fingerprinted by the file it carries."""
     fingerprint = hashlib.sha256(f"POST {request.url.path}\n".encode() + content).hexdigest()
     return IdempotentRequest.by(
-        tenant_id=staff.tenant_id, user_id=staff.user_id, key=key, fingerprint=fingerprint
+        tenant_id=staff.tenant_id,
+        user_id=staff.user_id,
+        target=f"{request.method} {request.url.path}",
+        key=key,
+        fingerprint=fingerprint,
     )

@@ -438,7 +438,11 @@ async def idempotent_request(request: Request, staff: Principal, key: str) -> Id
         request.method.encode() + b" " + str(request.url.path).encode() + b"\n" + await request.body()
     ).hexdigest()
     return IdempotentRequest.by(
-        tenant_id=staff.tenant_id, user_id=staff.user_id, key=key, fingerprint=fingerprint
+        tenant_id=staff.tenant_id,
+        user_id=staff.user_id,
+        target=f"{request.method} {request.url.path}",
+        key=key,
+        fingerprint=fingerprint,
     )
 
 

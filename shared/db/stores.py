@@ -1,6 +1,7 @@
 """Kernel stores that write inside the caller's transaction, so state, audit, outbox, idempotency
 and processed-event records commit or roll back together."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -131,11 +132,17 @@ class IdempotentRequest:
     fingerprint: str
 
     @classmethod
-    def by(cls, *, tenant_id: str, user_id: str, key: str, fingerprint: str) -> "IdempotentRequest":
-        """One user's command: keys are per tenant and per user, so the same key from another user
-        acts on its own and never replays this user's response (a portal link's token, say). The
-        key header holds no spaces, so "user key" names exactly one (user, key) pair."""
-        return cls(tenant_id=tenant_id, key=f"{user_id} {key}", fingerprint=fingerprint)
+    def by(
+        cls, *, tenant_id: str, user_id: str, target: str, key: str, fingerprint: str
+    ) -> "IdempotentRequest":
+        """One user's command on one resource: keys are per tenant, per user and per method and
+        path (`target`), so the same key from another user acts on its own and never replays this
+        user's response (a portal link's token, say), and a key a client uses again on another
+        resource is another command. The same key, user and target with another body is refused.
+        The key header and the target's digest hold no spaces, so "user digest key" names exactly
+        one (user, target, key)."""
+        digest = hashlib.sha256(target.encode()).hexdigest()[:16]
+        return cls(tenant_id=tenant_id, key=f"{user_id} {digest} {key}", fingerprint=fingerprint)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,23 @@
 """The house's own checks, run by schemathesis beside its own (SCHEMATHESIS_HOOKS names this module)."""
 
+import re
 from typing import Any
+from uuid import uuid4
 
 import schemathesis
+
+_VALID_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # the published pattern and lengths
+
+
+@schemathesis.hook
+def map_headers(ctx: Any, headers: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A valid Idempotency-Key made unique to the request, as a client makes one per command: the
+    generator repeats its values across operations, and a key reused for a different request is
+    rightly refused. An invalid key is left as generated, to be refused."""
+    key = (headers or {}).get("Idempotency-Key")
+    if headers is not None and isinstance(key, str) and _VALID_IDEMPOTENCY_KEY.fullmatch(key):
+        return {**headers, "Idempotency-Key": uuid4().hex}
+    return headers
 
 
 @schemathesis.check

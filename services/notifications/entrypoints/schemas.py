@@ -1,7 +1,7 @@
 """HTTP schemas, one per use, apart from domain objects."""
 
 from datetime import datetime
-from typing import Self
+from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -10,6 +10,7 @@ from services.notifications.domain import Alert, AlertKind, Notice, NoticeDocume
 from services.notifications.domain.webhooks import (
     MAX_DESCRIPTION_CHARS,
     MAX_URL_CHARS,
+    WEBHOOK_EVENT_TYPES,
     DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
@@ -115,11 +116,19 @@ class NoticePageOut(BaseModel):
     offset: int
 
 
+# Published as the schema says, checked by the domain (whose refusal names the field).
+SubscribableEventType = Annotated[str, Field(json_schema_extra={"enum": sorted(WEBHOOK_EVENT_TYPES)})]
+
+
 class WebhookIn(BaseModel):
     url: str = Field(
-        max_length=MAX_URL_CHARS, description="Where deliveries are POSTed (https in production)"
+        max_length=MAX_URL_CHARS,
+        pattern=r"^https?://[^\s/?#]+([/?][^\s#]*)?$",
+        description="Where deliveries are POSTed (https in production); its host must resolve to "
+        "public addresses (private ones only where the service allows them, in dev)",
     )
-    event_types: list[str] = Field(
+    event_types: list[SubscribableEventType] = Field(
+        min_length=1,
         max_length=100,
         description='Published event types, e.g. "deposit.returned.v1"',
         examples=[["deposit.returned.v1"]],
