@@ -4,8 +4,10 @@ For each document type the documents service renders, the HTML it renders (`rend
 a sample sheet, in one language: the file printed in that language first) is made into a PDF `runs`
 times by:
 
-  (a) WeasyPrint in one warm process, as a render process does (spawned, warmed up the way the
-      service warms its render processes, then `html_to_pdf`);
+  (a) WeasyPrint in one warm process, as a render process does: spawned and started and warmed up
+      the way the service starts its render processes, then `render_pages_to_pdf` on the page the
+      service renders (its styles parsed once per process, images cached, the collector kept out of
+      the render), so the figure is the service's own;
   (b) Chromium through Playwright, reusing one warm page: `page.set_content` + `page.pdf`;
   (c) Chromium with a new page per document (what a Gotenberg-style service does): a new page
       opens the HTML from a file, `page.pdf`, and closes.
@@ -83,35 +85,47 @@ def sample_sheets(language: str) -> dict[str, Any]:
     }
 
 
-def sample_html(language: str, kinds: list[str] | None = None) -> dict[str, str]:
+def sample_html(
+    language: str, kinds: list[str] | None = None, *, inline_styles: bool = True
+) -> dict[str, str]:
+    """Each document's HTML: with its styles inline, as a browser takes it; without, as the
+    service hands it to its render processes (which add the styles they parsed once)."""
     from services.documents.adapters.renderer import render_html
 
     sheets = sample_sheets(language)
-    return {kind: render_html(sheet) for kind, sheet in sheets.items() if not kinds or kind in kinds}
+    return {
+        kind: render_html(sheet, inline_styles=inline_styles)
+        for kind, sheet in sheets.items()
+        if not kinds or kind in kinds
+    }
 
 
 # (a) WeasyPrint in a process of its own ------------------------------------------------------------
 
 
-def _warm_render_process() -> None:
+def _warm_render_process(parent_pid: int) -> None:
     from services.documents.adapters import renderer
 
+    renderer._start_render_process(parent_pid)
     renderer._warm_up()
 
 
 def weasyprint_pdf(html: str) -> tuple[bytes, float]:
     """In the render process: the PDF and the CPU seconds it took there."""
-    from services.documents.adapters.renderer import html_to_pdf
+    from services.documents.adapters.renderer import render_pages_to_pdf
 
     started = time.process_time()
-    pdf = html_to_pdf(html)
+    [pdf] = render_pages_to_pdf([html])
     return pdf, time.process_time() - started
 
 
 class WeasyPrint:
     def __init__(self) -> None:
         self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_render_process
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm_render_process,
+            initargs=(os.getpid(),),
         )
 
     def render(self, html: str) -> tuple[float, float, bytes]:
@@ -159,6 +173,7 @@ async def compare(runs: int, language: str = "th", kinds: list[str] | None = Non
     from services.documents.adapters.renderer import FONT_DIR
 
     pages = sample_html(language, kinds)
+    service_pages = sample_html(language, kinds, inline_styles=False)
     times: dict[str, dict[str, list[float]]] = {k: {a: [] for a in APPROACHES} for k in pages}
     cpu: dict[str, dict[str, list[float]]] = {k: {a: [] for a in APPROACHES} for k in pages}
     sizes: dict[str, dict[str, int]] = {k: {} for k in pages}
@@ -191,7 +206,7 @@ async def compare(runs: int, language: str = "th", kinds: list[str] | None = Non
             }
             for round_ in range(WARM_UP_RUNS + runs):
                 for kind, html in pages.items():
-                    took, cpu_s, pdf = await asyncio.to_thread(weasyprint.render, html)
+                    took, cpu_s, pdf = await asyncio.to_thread(weasyprint.render, service_pages[kind])
                     measured = {"weasyprint": (took, cpu_s, pdf)}
                     for name, make in chromium.items():
                         cpu_before = chromium_cpu_s()
