@@ -2,6 +2,7 @@
 embedded PostgreSQL, the tansu broker, the five services as processes, an SMTP sink), each server on
 a free port of 127.0.0.1 and its state in a fresh folder under the temporary directory."""
 
+import os
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +26,9 @@ async def running_system() -> AsyncIterator[System]:
             kafka_port=free_port(),
             smtp_port=free_port(),
             kafka_session_timeout_ms=2000,
+            # The portal as production runs it, a worker per core (the test stack runs one, as its
+            # tests restart the portal; nothing here does).
+            extra_env={"PORTAL_WORKERS": str(os.cpu_count() or 1)},
         )
     )
     stack.start_infrastructure()

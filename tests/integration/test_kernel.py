@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.deposits.adapters.tables import kernel
@@ -304,3 +304,23 @@ async def test_the_same_idempotency_key_sent_twice_at_once_acts_once(engine: Asy
 
     assert {r.status_code for r in responses} == {201}
     assert await _audit_rows(engine, subject) == 1
+
+
+async def test_a_pooled_connection_killed_while_idle_is_replaced_before_a_request_uses_it(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database ended a connection (a restart, an idle timeout) while it sat in the pool: the
+    checkout's ping finds it gone and hands out another, so the request never sees the error."""
+    from shared.db import engine as engine_module
+
+    backend = text("select pg_backend_pid()")
+    await engine.dispose()
+    idle = await engine.connect()
+    victim = (await idle.execute(backend)).scalar_one()
+    async with engine.connect() as killer:
+        await idle.close()  # back in the pool, first in line
+        await killer.execute(text("select pg_terminate_backend(:pid)"), {"pid": victim})
+
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_S", 0.0)
+    async with engine.connect() as conn:
+        assert (await conn.execute(backend)).scalar_one() != victim
