@@ -58,7 +58,15 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     ).subscribe(runtime.broker, CONSUMED_TOPICS)
 
     renderer = PdfRenderer(
-        processes=settings.render_processes, max_tasks_per_child=settings.render_max_tasks_per_child
+        processes=settings.render_processes,
+        max_tasks_per_child=settings.render_max_tasks_per_child,
+        # As many as the workers that may take such a render.
+        background_processes=(
+            settings.render_processes - workers.reserved_render_workers(settings)
+            if settings.render_background_nice
+            else 0
+        ),
+        background_nice=settings.render_background_nice,
     )
     runtime.workers.append(workers.renderer_warm_up(renderer))
     runtime.workers.extend(

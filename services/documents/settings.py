@@ -32,6 +32,9 @@ class Settings(ServiceSettings):
     # waits for (a new document or version in the customer's language), never a second language,
     # so such a document never waits for a second-language render in progress.
     render_workers_for_customers: int = Field(1, ge=0, le=64)
+    # What no customer waits for (a second language, a re-render) renders in processes this much
+    # nicer (lower CPU priority), so it yields the host to the rest; 0 renders it like the others.
+    render_background_nice: int = Field(10, ge=0, le=19)
     # A render process is replaced after this many documents, so a leak cannot grow without bound.
     render_max_tasks_per_child: int = Field(200, ge=1)
     render_timeout_s: float = Field(60.0, gt=0)

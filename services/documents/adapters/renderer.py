@@ -223,11 +223,15 @@ def _collect_between_renders(soon: threading.Event) -> None:
         gc.collect()
 
 
-def _start_render_process(parent_pid: int) -> None:
+def _start_render_process(parent_pid: int, nice: int = 0) -> None:
     """Runs first in every render process. A pool cannot tell its processes that the service was
     killed (-9), so each watches its parent and exits when it is gone, instead of lingering. The
-    garbage collector only runs between renders, from a thread of its own."""
+    garbage collector only runs between renders, from a thread of its own. A background process
+    lowers its own scheduling priority by `nice`."""
     global _collect_soon
+
+    if nice:
+        os.nice(nice)
 
     def watch() -> None:
         while os.getppid() == parent_pid:
@@ -263,39 +267,56 @@ class RenderedPdf:
 
 
 class PdfRenderer:
-    """A bounded pool of render processes shared by the service's render workers."""
+    """Pools of render processes shared by the service's render workers: one for what a customer
+    waits for and, with `background_processes`, one whose processes run at a lower scheduling
+    priority (`background_nice`) for the rest (a second language, an operator's re-render), so
+    on a busy host those never take CPU from a PDF a customer is waiting to open."""
 
     def __init__(
         self,
         *,
         processes: int,
         max_tasks_per_child: int,
+        background_processes: int = 0,
+        background_nice: int = 10,
         render_pages: Callable[[list[str]], list[bytes]] = render_pages_to_pdf,
     ) -> None:
-        self._processes, self._max_tasks = processes, max_tasks_per_child
+        self._sizes = {False: processes, True: background_processes}
+        self._nice = {False: 0, True: background_nice}
+        self._max_tasks = max_tasks_per_child
         self._render_pages = render_pages  # a module-level function: it is pickled to the processes
-        self._pool: ProcessPoolExecutor | None = None
+        self._pools: dict[bool, ProcessPoolExecutor | None] = {False: None, True: None}
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self._processes,
+    def _executor(self, background: bool) -> ProcessPoolExecutor:
+        background = background and self._sizes[True] > 0
+        pool = self._pools[background]
+        if pool is None:
+            pool = self._pools[background] = ProcessPoolExecutor(
+                max_workers=self._sizes[background],
                 mp_context=multiprocessing.get_context("spawn"),
                 max_tasks_per_child=self._max_tasks,
                 initializer=_start_render_process,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), self._nice[background]),
             )
-        return self._pool
+        return pool
 
     async def warm_up(self) -> None:
         """Starts the processes and loads WeasyPrint and the fonts before the first real document."""
         loop = asyncio.get_running_loop()
-        pool = self._executor()
-        await asyncio.gather(*(loop.run_in_executor(pool, _warm_up) for _ in range(self._processes)))
+        await asyncio.gather(
+            *(
+                loop.run_in_executor(self._executor(background), _warm_up)
+                for background, size in self._sizes.items()
+                for _ in range(size)
+            )
+        )
 
-    async def render(self, pages: list[str], *, timeout_s: float) -> list[RenderedPdf]:
-        """One PDF per HTML page, in order; RenderTimeout past the deadline."""
-        pool = self._executor()
+    async def render(
+        self, pages: list[str], *, timeout_s: float, background: bool = False
+    ) -> list[RenderedPdf]:
+        """One PDF per HTML page, in order; RenderTimeout past the deadline. A `background` render
+        runs in the lower-priority pool when there is one."""
+        pool = self._executor(background)
         future = asyncio.get_running_loop().run_in_executor(pool, self._render_pages, pages)
         try:
             async with asyncio.timeout(timeout_s):
@@ -311,16 +332,18 @@ class PdfRenderer:
     def _replace(self, pool: ProcessPoolExecutor) -> None:
         """A render that overran its deadline cannot be cancelled, only killed with its process.
         Other renders in the same pool fail too and are retried like any failure."""
-        if self._pool is pool:
-            self._pool = None
+        for background, current in self._pools.items():
+            if current is pool:
+                self._pools[background] = None
         _kill(pool)
         log.warning("render processes replaced")
 
     def close(self) -> None:
         """No render is worth waiting for at shutdown: its job is given back and rendered again."""
-        if self._pool is not None:
-            _kill(self._pool)
-            self._pool = None
+        for background, pool in self._pools.items():
+            if pool is not None:
+                _kill(pool)
+                self._pools[background] = None
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:

@@ -149,7 +149,9 @@ class RenderWorker:
             )
             started = time.perf_counter()
             html = render_html(sheet, inline_styles=False)
-            (pdf,) = await self._renderer.render([html], timeout_s=self._timeout_s)
+            (pdf,) = await self._renderer.render(
+                [html], timeout_s=self._timeout_s, background=job.priority >= Priority.OTHER_LANGUAGE
+            )
             render_s = time.perf_counter() - started
             key = storage_key(job.tenant_id, job.kind, job.number, job.version, language)
             page_total = await asyncio.to_thread(page_count, pdf.content)
@@ -216,6 +218,11 @@ class RenderWorker:
             log.warning("could not give back %s v%d; its lease will expire", job.number, job.version)
 
 
+def reserved_render_workers(settings: Settings) -> int:
+    """How many render workers take only what a customer waits for (never all of them)."""
+    return min(settings.render_workers_for_customers, settings.render_processes - 1)
+
+
 def render_workers(
     *,
     engine: AsyncEngine,
@@ -228,7 +235,7 @@ def render_workers(
     """One worker per render process, so every process is kept busy and none waits in line. With
     more than one, `render_workers_for_customers` of them (never all) take only what a customer
     waits for, so a second-language render never holds every process."""
-    reserved = min(settings.render_workers_for_customers, settings.render_processes - 1)
+    reserved = reserved_render_workers(settings)
     return [
         RenderWorker(
             engine=engine,

@@ -3,6 +3,7 @@ language, so the portal offers it at once, and renders the other language as a l
 step of the same job, announced again with both files."""
 
 import asyncio
+import os
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.documents import use_cases
-from services.documents.adapters.renderer import PdfRenderer
+from services.documents.adapters.renderer import PdfRenderer, render_pages_to_pdf
 from services.documents.adapters.storage import LocalFolderStorage
 from services.documents.adapters.tables import document_versions, documents, kernel, render_jobs
 from services.documents.adapters.uow import DocumentsUnitOfWork
@@ -155,6 +156,40 @@ async def test_the_customer_s_language_is_announced_before_the_other_is_rendered
         status = await conn.scalar(select(render_jobs.c.status))
     assert [f["language"] for f in files] == ["en", "th"]
     assert status == "done"
+
+
+def _pdf_marked_with_its_niceness(pages: list[str]) -> list[bytes]:
+    """In a render process: the real PDFs, each with a trailing comment naming the process's
+    niceness (PDF readers ignore what follows the end of the file)."""
+    return [pdf + b"\n%nice=" + str(os.nice(0)).encode() for pdf in render_pages_to_pdf(pages)]
+
+
+async def test_the_other_language_renders_at_a_lower_cpu_priority_than_the_customer_s(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """On a busy host the second language yields the CPU: a PDF a customer waits for never shares
+    it evenly with one nobody is waiting for."""
+    tenant_id = await _a_business_with_an_english_speaking_customer(engine)
+    await documents_consumer(engine).apply(_envelope(_returned("DEPRR-2026-0001"), tenant_id))
+    storage = LocalFolderStorage(tmp_path)
+    renderer = PdfRenderer(
+        processes=1,
+        max_tasks_per_child=10,
+        background_processes=1,
+        background_nice=5,
+        render_pages=_pdf_marked_with_its_niceness,
+    )
+    worker = _worker(engine, renderer, storage)
+    try:
+        assert await worker.render_next() is True
+        assert await worker.render_next() is True
+    finally:
+        renderer.close()
+
+    key = f"{tenant_id}/deposit_return_receipt/DEPRR-2026-0001/v1-%s.pdf"
+    ours = os.nice(0)
+    assert storage.get(key % "en").endswith(b"%nice=" + str(ours).encode())
+    assert storage.get(key % "th").endswith(b"%nice=" + str(min(ours + 5, 19)).encode())
 
 
 async def test_a_new_document_is_rendered_before_another_document_s_second_language(
