@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from services.portal.adapters.accounts import SessionAccounts
 from services.portal.adapters.live import LiveUpdates
 from services.portal.adapters.staff_api import StaffApi
 from services.portal.adapters.tables import kernel
@@ -47,7 +48,10 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     ).subscribe(runtime.broker, CONSUMED_TOPICS)
     documents = DocumentsClient(settings.urls.documents_url, settings.auth, service=SERVICE)
     staff_api = StaffApi(settings.urls, settings.auth)  # the console's way to every service's API
-    live = LiveUpdates(engine)  # this process's one LISTEN connection, for every open page
+    # This process's one LISTEN connection, for every open page and the sessions' accounts.
+    live = LiveUpdates(
+        engine, SessionAccounts(entries=settings.account_cache_entries, ttl_s=settings.account_cache_ttl_s)
+    )
     runtime.workers.append(live.run)
 
     @asynccontextmanager

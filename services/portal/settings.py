@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.portal.domain.staff import SessionLifetime
@@ -26,6 +26,10 @@ class Settings(ServiceSettings):
     workers: int | None = None
     # Rendered customer pages each worker keeps (named by the version of what the customer sees).
     page_cache_entries: int = 1024
+    # Session accounts each worker keeps while its LISTEN connection hears every change to them
+    # (adapters.accounts); each is read again after the TTL in any case.
+    account_cache_entries: int = Field(4096, ge=0)
+    account_cache_ttl_s: float = Field(10.0, ge=0)
 
     @field_validator("workers", mode="before")
     @classmethod

@@ -1,6 +1,7 @@
 """Live pages: one LISTEN connection per portal process hears that a customer's read model changed
 (the `portal_customer_changed` trigger notifies at commit, with the tenant and the customer) and
-wakes that customer's open pages. Nothing polls."""
+wakes that customer's open pages. Nothing polls. The same notifications (and the business's, with
+no customer) keep the process's session accounts (`adapters.accounts`) current."""
 
 import asyncio
 import contextlib
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.portal.adapters.accounts import SessionAccounts
 from services.portal.domain import CustomerScope
 
 log = logging.getLogger(__name__)
@@ -45,8 +47,9 @@ class Changes:
 
 
 class LiveUpdates:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, accounts: SessionAccounts) -> None:
         self._engine = engine
+        self.accounts = accounts
         self._open: defaultdict[CustomerScope, set[Changes]] = defaultdict(set)
         self.listening = asyncio.Event()
 
@@ -68,11 +71,15 @@ class LiveUpdates:
     def _on_notify(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
         try:
             data = json.loads(payload)
-            scope = CustomerScope(str(data["tenant_id"]), str(data["customer_id"]))
+            tenant_id, customer_id = str(data["tenant_id"]), data["customer_id"]
         except (ValueError, KeyError, TypeError):
             log.warning("ignoring a malformed %s notification", CHANNEL)
             return
-        self.changed(scope)
+        if customer_id is None:  # the business itself changed
+            self.accounts.forget(tenant_id, None)
+            return
+        self.accounts.forget(tenant_id, str(customer_id))
+        self.changed(CustomerScope(tenant_id, str(customer_id)))
 
     async def run(self) -> None:
         """Listens for as long as the process lives, reconnecting after a lost connection."""
@@ -92,6 +99,7 @@ class LiveUpdates:
                 raw = (await conn.get_raw_connection()).driver_connection
                 assert raw is not None
                 await raw.add_listener(CHANNEL, self._on_notify)
+                self.accounts.listening(True)
                 # Whatever changed while no connection listened: every open page looks again.
                 for streams in list(self._open.values()):
                     for changes in streams:
@@ -102,6 +110,7 @@ class LiveUpdates:
                     await conn.scalar(select(1))  # fails fast when the database went away
             finally:
                 self.listening.clear()
+                self.accounts.listening(False)
                 # Closed rather than pooled, so the LISTEN ends with it.
                 with contextlib.suppress(Exception):
                     await conn.invalidate()

@@ -119,7 +119,10 @@ async def revoke_link(
         link = await use_cases.revoke_link(uow=uow, staff=staff, link_id=link_id, now=now)
         return LinkOut.of(link, now)
 
-    return await run_command(uow, await idempotent_request(request, staff, key), act)
+    response = await run_command(uow, await idempotent_request(request, staff, key), act)
+    # Other processes hear of it from the database; this one does not wait for that.
+    portal_of(request).live.accounts.forget_link(link_id)
+    return response
 
 
 @router.get("", summary="A customer's links (or all the business's), newest first")

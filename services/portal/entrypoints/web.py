@@ -19,6 +19,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 
 from services.portal import use_cases
+from services.portal.adapters.links import LinkAccount
 from services.portal.adapters.uow import PortalReads, PortalUnitOfWork
 from services.portal.domain import (
     LANGUAGES,
@@ -97,8 +98,13 @@ async def customer_session(request: Request, now: Now) -> Session:
     link_id = session_link_id(request)
     if link_id is None:
         raise PortalClosed(None)
-    async with _reads(request) as uow:
-        session = await use_cases.current_session(uow=uow, link_id=link_id, now=now)
+
+    async def read_account() -> LinkAccount | None:
+        async with _reads(request) as uow:
+            return await uow.links.account(link_id=link_id)
+
+    account = await portal_of(request).live.accounts.account(link_id, read_account)
+    session = use_cases.session_of(account, now)
     request.state.session = session
     return session
 

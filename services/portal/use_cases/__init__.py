@@ -6,12 +6,12 @@ from services.portal.use_cases.links import (
     IssuedLink,
     PortalClosed,
     Session,
-    current_session,
     get_link,
     issue_link,
     list_links,
     open_link,
     revoke_link,
+    session_of,
 )
 from services.portal.use_cases.pages import (
     HomePage,
@@ -74,7 +74,6 @@ __all__ = [
     "apply_return_voided",
     "apply_tax_invoice_issued",
     "apply_tenant_settings",
-    "current_session",
     "customer_document",
     "documents",
     "forget_read_model",
@@ -91,5 +90,6 @@ __all__ = [
     "receipts",
     "report_paid",
     "revoke_link",
+    "session_of",
     "staff_slip",
 ]

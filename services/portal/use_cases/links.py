@@ -202,7 +202,8 @@ async def open_link(*, uow: PortalUnitOfWork, token: str, now: datetime) -> Sess
     return _session(await uow.links.account(token_hash=hash_token(token)), now)
 
 
-async def current_session(*, uow: PortalUnitOfWork, link_id: UUID, now: datetime) -> Session:
-    """Re-checks the session's link on every page (one query, with the account), so a revocation
-    takes effect at once."""
-    return _session(await uow.links.account(link_id=link_id), now)
+def session_of(account: LinkAccount | None, now: datetime) -> Session:
+    """The session a link's account opens now, or PortalClosed: every page checks it again (from
+    the account as of the last change the process heard of), so a revocation or an expiry takes
+    effect on the next page."""
+    return _session(account, now)

@@ -11,11 +11,14 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.portal import use_cases
+from services.portal.adapters.accounts import SessionAccounts
+from services.portal.adapters.links import LinkAccount
 from services.portal.adapters.live import LiveUpdates
-from services.portal.adapters.uow import PortalUnitOfWork
+from services.portal.adapters.uow import PortalReads, PortalUnitOfWork
 from services.portal.domain import (
     Business,
     Cursor,
@@ -37,6 +40,7 @@ from shared.contracts.documents import DocumentFile, DocumentKind, DocumentRende
 from shared.contracts.envelope import Envelope, EventPayload
 from shared.contracts.upstream import CustomerUpserted, FileRef, JobClosed, JobStageChanged, QuoteSigned
 from shared.messaging.consumer import EventConsumer
+from tests.helpers import eventually
 
 pytestmark = pytest.mark.integration
 SERVICE, DATABASE = "portal", "portal_it"
@@ -548,7 +552,7 @@ async def test_a_quote_link_opens_the_signed_quote_once_rendered_and_nothing_els
 
 @pytest.fixture
 async def live(engine: AsyncEngine) -> AsyncIterator[LiveUpdates]:
-    updates = LiveUpdates(engine)
+    updates = LiveUpdates(engine, SessionAccounts(entries=100, ttl_s=60))
     task = asyncio.create_task(updates.run())
     await asyncio.wait_for(updates.listening.wait(), NOTIFY_WAIT_S)
     yield updates
@@ -600,3 +604,62 @@ async def test_nothing_is_sent_for_a_rolled_back_change_a_replay_or_a_stale_snap
 
         await asyncio.wait_for(theirs.next(), NOTIFY_WAIT_S)
         assert not mine.pending
+
+
+async def test_a_kept_session_account_is_read_again_once_its_link_or_its_business_changed(
+    consumer: EventConsumer, engine: AsyncEngine, live: LiveUpdates, scope: CustomerScope
+) -> None:
+    """Another portal process revokes the link, or the business's settings arrive: this process
+    hears it from the database and the customer's next page opens on the account as it is now."""
+    await consumer.apply(Story(scope).customer())
+    session = await _link_session(engine, scope)
+    reads = 0
+
+    async def read() -> LinkAccount | None:
+        nonlocal reads
+        reads += 1
+        async with PortalReads(engine) as uow:
+            return await uow.links.account(link_id=session.link_id)
+
+    async def kept() -> LinkAccount | None:
+        """The account once a page finds it kept (the setup's own notifications heard)."""
+        account = await live.accounts.account(session.link_id, read)
+        before = reads
+        await live.accounts.account(session.link_id, read)
+        return account if reads == before else None
+
+    account = await eventually(kept, timeout_s=NOTIFY_WAIT_S)
+    assert account.link.revoked_at is None
+    assert account.business is None
+
+    async with engine.begin() as conn:  # as another process commits it
+        await conn.execute(
+            text(
+                "UPDATE portal_links SET revoked_at = now(), revoked_by_id = 'm-1',"
+                " revoked_by_name = 'Manager' WHERE id = :id"
+            ),
+            {"id": session.link_id},
+        )
+
+    async def revoked() -> bool:
+        account = await live.accounts.account(session.link_id, read)
+        return account is not None and account.link.revoked_at is not None
+
+    await eventually(revoked, timeout_s=NOTIFY_WAIT_S)
+
+    await eventually(kept, timeout_s=NOTIFY_WAIT_S)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO tenants (tenant_id, business_name_en, business_name_th, phone, email,"
+                " promptpay_id, default_language, timezone, as_of) VALUES (:tenant_id, 'Siam Tools',"
+                " 'สยามทูลส์', '02', 'a@b.example', '0812345678', 'th', 'Asia/Bangkok', now())"
+            ),
+            {"tenant_id": scope.tenant_id},
+        )
+
+    async def business_known() -> bool:
+        account = await live.accounts.account(session.link_id, read)
+        return account is not None and account.business is not None
+
+    await eventually(business_known, timeout_s=NOTIFY_WAIT_S)
