@@ -3,6 +3,7 @@ with its subscribers, the outbox relay and any background workers."""
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -44,6 +45,11 @@ class Runtime:
         await ensure_topics(self.settings.kafka)
         await self.broker.start()
         tasks = [asyncio.create_task(_forever(name, job)) for name, job in self._jobs()]
+        # What was loaded to start (modules, the app, its routes and schemas) lives as long as the
+        # process: out of the collector's sight, a full collection no longer walks it, so none
+        # pauses a request for long.
+        gc.collect()
+        gc.freeze()
         log.info("%s started", self.service)
         try:
             yield
