@@ -4,6 +4,8 @@ Parts (`--only` picks some; all by default), in the order they run:
 
   chromium  WeasyPrint against Debian's Chromium on the same HTML, for each document type
             (bench/render_compare.py; before the system starts, on a quieter machine);
+  text      whether every document's PDF reads back its Thai text exactly, in PDFium and poppler
+            (bench/text_layer.py; before the system starts);
   flows     the three customer-facing flows, one at a time and ten at once, waiting on the portal's
             live stream (bench/flows.py);
   render    the render time of each document those flows caused, from document.rendered.v1
@@ -18,7 +20,7 @@ The figures go to bench/results/<time>.json (this run's), bench/results.json (ev
 with when and where it was measured), the generated part of bench/REPORT.md and the README's
 figures table (bench/report.py); `--no-write` leaves the last three as they are.
 
-Usage: python -m bench [--only flows,render,chromium,portal,zip] [--runs 30] [--concurrency 1,10]
+Usage: python -m bench [--only flows,render,chromium,text,portal,zip] [--runs 30] [--concurrency 1,10]
        [--render-runs 20] [--portal-seconds 10] [--portal-documents 500] [--portal-receipts 500]
        [--zip-documents 1000] [--zip-source signed|receipts] [--no-write]
 """
@@ -30,7 +32,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import portal_load, render_compare, render_times, report, zip_memory
+from bench import portal_load, render_compare, render_times, report, text_layer, zip_memory
 from bench.flows import run_flows
 from bench.harness import running_system
 from shared.contracts.catalogue import DOCUMENTS
@@ -55,6 +57,9 @@ async def run(args: argparse.Namespace, parts: list[str]) -> dict[str, Any]:
     if "chromium" in parts:
         print(f"chromium: each document type, {args.render_runs} renders by each approach …", flush=True)
         measured["chromium"] = await render_compare.compare(args.render_runs, CUSTOMER_LANGUAGE)
+    if "text" in parts:
+        print("text: every document's text layer in PDFium and poppler …", flush=True)
+        measured["text"] = text_layer.check()
     if not {"flows", "render", "portal", "zip"} & set(parts):
         return measured
     async with running_system() as system:

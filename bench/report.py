@@ -3,7 +3,7 @@
 (between `<!-- bench:figures:start -->` and `<!-- bench:figures:end -->`), and every figure as
 JSON (bench/results.json). Everything outside the markers is written by hand and left as it is.
 
-The JSON keeps each part of the bench (flows, render, chromium, portal, zip) with the time and
+The JSON keeps each part of the bench (flows, render, chromium, text, portal, zip) with the time and
 machine it was measured on, so a run of some parts (`--only`) replaces those and keeps the others
 from the run before, each labelled with its own date.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 REPORT_MARKERS = ("<!-- bench:results:start -->", "<!-- bench:results:end -->")
 README_MARKERS = ("<!-- bench:figures:start -->", "<!-- bench:figures:end -->")
-PARTS = ("flows", "render", "chromium", "portal", "zip")
+PARTS = ("flows", "render", "chromium", "text", "portal", "zip")
 KIND_NAMES = {
     "deposit_request": "Deposit Request (with PromptPay QR)",
     "deposit_receipt": "Deposit Receipt (DEPR)",
@@ -215,6 +215,17 @@ GOALS = [
         lambda f: _dig(f, "kinds", "deposit_return_receipt", "chromium_warm_page_vs_weasyprint"),
         lambda v: f"{v:.2f}×",
         lambda v: v >= 1.6,
+    ),
+    *(
+        Goal(
+            f"Thai strings extracted exactly from every document's PDF, {name}",
+            "text",
+            "100 %",
+            lambda f, extractor=extractor: _dig(f, "percent", extractor, "thai"),
+            lambda v: f"{v:.1f} %",
+            lambda v: v >= 100,
+        )
+        for extractor, name in (("pdfium", "PDFium"), ("poppler", "poppler"))
     ),
     *(
         Goal(
@@ -434,6 +445,27 @@ def _one_connection(one: dict[str, Any] | None) -> str:
     return f"{one['portal_cpu_ms_per_request']:.1f} ms, " + (_ms(p50) if p50 is not None else "—")
 
 
+def text_section(figures: dict[str, Any]) -> list[str]:
+    rows = [
+        [
+            extractor,
+            f"{figures['exact'][key]['thai']} of {figures['thai']} ({figures['percent'][key]['thai']:.1f} %)",
+            f"{figures['exact'][key]['sara_am']} of {figures['sara_am']}"
+            f" ({figures['percent'][key]['sara_am']:.1f} %)",
+        ]
+        for key, extractor in (("pdfium", "PDFium (pypdfium2)"), ("poppler", "poppler (`pdftotext -raw`)"))
+    ]
+    missed = [f"- {m['document']}, {m['extractor']}: “{m['text']}”" for m in figures["missed"]]
+    return [
+        f"Every document type in both languages ({figures['documents']} PDFs, made as the service makes"
+        " them): each Thai text of the page looked for exactly in the PDF's extracted text, nothing"
+        " normalised (`bench/text_layer.py`).",
+        "",
+        *_table(["extractor", "Thai strings found exactly", "of them with ำ"], rows),
+        *(["", "Not found (the first 20):", *missed] if missed else []),
+    ]
+
+
 def zip_section(figures: dict[str, Any]) -> list[str]:
     from bench import zip_memory
 
@@ -444,6 +476,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict[str, Any]], list[str]]]] = {
     "flows": ("Flows", flows_section),
     "render": ("Render time per document", render_section),
     "chromium": ("WeasyPrint and Chromium on the same HTML", chromium_section),
+    "text": ("Text inside the PDFs", text_section),
     "portal": ("Portal at 50 connections", portal_section),
     "zip": ("Zip of documents: memory", zip_section),
 }

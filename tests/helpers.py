@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 from collections.abc import Awaitable, Callable
+from html.parser import HTMLParser
 from typing import TypeVar
 
 import pypdfium2 as pdfium
@@ -136,3 +137,52 @@ class ChunkedUpload:
         chunk = self.body[self.sent : self.sent + CHUNK]
         self.sent += len(chunk)
         return {"type": "http.request", "body": chunk, "more_body": self.sent < len(self.body)}
+
+
+class _PageTexts(HTMLParser):
+    """The text nodes of the page's body as printed: spaces collapsed, a part's headings in capitals
+    (document.css `.part h2 { text-transform: uppercase }`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._open: list[tuple[str, str]] = []
+        self._in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self._in_body = True
+        if tag not in {"br", "img", "meta", "link", "hr"}:
+            self._open.append((tag, dict(attrs).get("class") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        text = " ".join(data.split())
+        if not (self._in_body and text) or any(tag in {"style", "script"} for tag, _ in self._open):
+            return
+        if self._open[-1][0] == "h2" and any("part" in classes.split() for _, classes in self._open):
+            text = text.upper()
+        self.texts.append(text)
+
+
+def page_texts(html: str) -> list[str]:
+    parser = _PageTexts()
+    parser.feed(html)
+    return parser.texts
+
+
+def readings(extracted: str) -> tuple[str, str]:
+    """The extracted text with its line breaks read two ways, no character changed: as spaces (the
+    line broke at a space) and, between two Thai letters, as nothing (a Thai line breaks between
+    words, where the page has no space)."""
+    thai_joined = re.sub(r"(?<=[\u0e00-\u0e7f])[ \t]*(?:\r?\n)+[ \t]*(?=[\u0e00-\u0e7f])", "", extracted)
+    return " ".join(extracted.split()), " ".join(thai_joined.split())
+
+
+def found_in(text: str, extracted: str) -> bool:
+    """Whether an extracted text layer holds `text` exactly, however its lines broke."""
+    return any(text in reading for reading in readings(extracted))

@@ -2,9 +2,7 @@
 of the page (labels and values, Thai and English) is found in the extracted text, ำ, tone marks and
 all, with no normalising on either side."""
 
-import re
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 
@@ -12,7 +10,7 @@ from services.documents.adapters.renderer import html_to_pdf, render_html
 from services.documents.content import Sheet, build_sheet
 from services.documents.domain import job_report_facts
 from shared.contracts.types import Language
-from tests.helpers import pdf_text, pdfium_text
+from tests.helpers import found_in, page_texts, pdf_text, pdfium_text
 from tests.unit.documents import factories
 
 DOCUMENTS = {
@@ -42,54 +40,6 @@ def sheet(document: str, language: Language) -> Sheet:
     )
 
 
-class _PageTexts(HTMLParser):
-    """The text nodes of the page's body as printed: spaces collapsed, a part's headings in capitals
-    (document.css `.part h2 { text-transform: uppercase }`)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.texts: list[str] = []
-        self._open: list[tuple[str, str]] = []
-        self._in_body = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body":
-            self._in_body = True
-        if tag not in {"br", "img", "meta", "link", "hr"}:
-            self._open.append((tag, dict(attrs).get("class") or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        while self._open:
-            if self._open.pop()[0] == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        text = " ".join(data.split())
-        if not (self._in_body and text) or any(tag in {"style", "script"} for tag, _ in self._open):
-            return
-        if self._open[-1][0] == "h2" and any("part" in classes.split() for _, classes in self._open):
-            text = text.upper()
-        self.texts.append(text)
-
-
-def page_texts(html: str) -> list[str]:
-    parser = _PageTexts()
-    parser.feed(html)
-    return parser.texts
-
-
-def readings(extracted: str) -> tuple[str, str]:
-    """The extracted text with its line breaks read two ways, no character changed: as spaces (the
-    line broke at a space) and, between two Thai letters, as nothing (a Thai line breaks between
-    words, where the page has no space)."""
-    thai_joined = re.sub(r"(?<=[\u0e00-\u0e7f])[ \t]*(?:\r?\n)+[ \t]*(?=[\u0e00-\u0e7f])", "", extracted)
-    return " ".join(extracted.split()), " ".join(thai_joined.split())
-
-
-def found(text: str, extracted: str) -> bool:
-    return any(text in reading for reading in readings(extracted))
-
-
 @pytest.mark.parametrize("language", ["th", "en"])
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_every_text_of_the_page_reads_back_exactly_in_pdfium_and_poppler(
@@ -101,5 +51,5 @@ def test_every_text_of_the_page_reads_back_exactly_in_pdfium_and_poppler(
 
     assert any("ำ" in text for text in texts)  # the letter every PDF used to lose
     for extractor, extracted in (("pdfium", pdfium_text(pdf)), ("pdftotext", pdf_text(pdf))):
-        missing = [text for text in texts if not found(text, extracted)]
+        missing = [text for text in texts if not found_in(text, extracted)]
         assert not missing, (extractor, missing, extracted)
