@@ -53,25 +53,46 @@ UPSTREAM_SOURCES = {
     "weasyprint.pdf.fonts._build_vector_font_dictionary": (
         "a21fcc622297b7915d9bbb7915ff1c922b53e96ab6a4dafbf970d662775d664c"
     ),
+    # Reusing the line layout shaped (`_reactivate`) relies on these as they are.
+    "weasyprint.text.line_break.Layout.reactivate": (
+        "3d5afe839d754d1385ac9b9293f541eda37ff6d9c250a35564893c5dab8b790b"
+    ),
+    "weasyprint.text.line_break.Layout.deactivate": (
+        "7cf0cda9446068d6df616321ff49963efb14e3f688a7dce60d80bfb4c8e24f09"
+    ),
+    "weasyprint.text.line_break.Layout.set_text": (
+        "43fa801476cb38cdbe3386d07d125338a035c1fb01747c0369cc545826793028"
+    ),
+    "weasyprint.text.line_break.first_line_metrics": (
+        "d3ba485663a7b6c5b901d013740922ff03ed244e847d8c17c3d3b8256352447a"
+    ),
+    "weasyprint.draw.text.draw_text": ("d1cfa769e258eb9ac89a2389e16416adadb044cd238836a44719ff04f6b4bb9e"),
 }
 
 _installed = False
 _original_build_vector_font_dictionary: Any = None
 _original_draw_first_line: Any = None
+_original_reactivate: Any = None
+_original_deactivate: Any = None
 
 
 def install() -> None:
-    """Replaces the two functions in the WeasyPrint modules; idempotent."""
+    """Replaces the functions in the WeasyPrint modules; idempotent."""
     global _installed, _original_build_vector_font_dictionary, _original_draw_first_line
+    global _original_reactivate, _original_deactivate
     if _installed:
         return
     import weasyprint.draw.text
     import weasyprint.pdf.fonts
+    import weasyprint.text.line_break
 
+    layout_class = weasyprint.text.line_break.Layout
     _original_draw_first_line = weasyprint.draw.text.draw_first_line
     _original_build_vector_font_dictionary = weasyprint.pdf.fonts._build_vector_font_dictionary
+    _original_reactivate, _original_deactivate = layout_class.reactivate, layout_class.deactivate
     weasyprint.draw.text.draw_first_line = draw_first_line
     weasyprint.pdf.fonts._build_vector_font_dictionary = _build_vector_font_dictionary
+    layout_class.reactivate, layout_class.deactivate = _reactivate, _deactivate
     _installed = True
 
 
@@ -80,15 +101,19 @@ def as_shipped() -> Iterator[None]:
     """WeasyPrint's own functions back for the block (for comparing with them); after `install()`."""
     import weasyprint.draw.text
     import weasyprint.pdf.fonts
+    import weasyprint.text.line_break
 
     assert _installed
+    layout_class = weasyprint.text.line_break.Layout
     weasyprint.draw.text.draw_first_line = _original_draw_first_line
     weasyprint.pdf.fonts._build_vector_font_dictionary = _original_build_vector_font_dictionary
+    layout_class.reactivate, layout_class.deactivate = _original_reactivate, _original_deactivate
     try:
         yield
     finally:
         weasyprint.draw.text.draw_first_line = draw_first_line
         weasyprint.pdf.fonts._build_vector_font_dictionary = _build_vector_font_dictionary
+        layout_class.reactivate, layout_class.deactivate = _reactivate, _deactivate
 
 
 def upstream_source_digests() -> dict[str, str]:
@@ -97,17 +122,53 @@ def upstream_source_digests() -> dict[str, str]:
     digests = {}
     for name in UPSTREAM_SOURCES:
         module_name, function = name.rsplit(".", 1)
+        class_name = None
+        if module_name.rsplit(".", 1)[-1][:1].isupper():  # a method: module.Class.function
+            module_name, class_name = module_name.rsplit(".", 1)
         spec = importlib.util.find_spec(module_name)
         assert spec is not None, module_name
         assert spec.origin is not None, module_name
         source = Path(spec.origin).read_text()
-        node = next(
-            node
-            for node in ast.parse(source).body
-            if isinstance(node, ast.FunctionDef) and node.name == function
-        )
+        body = ast.parse(source).body
+        if class_name is not None:
+            body = next(
+                node.body for node in body if isinstance(node, ast.ClassDef) and node.name == class_name
+            )
+        node = next(node for node in body if isinstance(node, ast.FunctionDef) and node.name == function)
         digests[name] = hashlib.sha256((ast.get_source_segment(source, node) or "").encode()).hexdigest()
     return digests
+
+
+# Reusing the line shaped at layout -----------------------------------------------------------------
+
+# Pango's paragraph separators: where one is in the text, single-paragraph mode changes the lines.
+_PARAGRAPH_SEPARATORS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def _deactivate(layout: Any) -> None:
+    """Upstream drops a line's Pango layout after layout and makes it again to draw the line
+    (`_reactivate`); it is kept until drawn, then dropped as upstream does."""
+    if getattr(layout, "mudjam_drawn", False):
+        _original_deactivate(layout)
+
+
+def _reactivate(layout: Any, style: Any) -> None:
+    """Upstream's `reactivate` makes a new Pango layout of the line's text and shapes it again. The
+    one kept from layout holds the same text in the same style, shaped the same: the last text
+    `first_line_metrics` set is the line's, and the width it leaves is none, or one the text fits
+    in (`_first_line` checks the line is the whole text). It is reused unless the style is another
+    or the line is justified (upstream's adds the justification spacing when drawing)."""
+    if hasattr(layout, "layout") and style is layout.style and not layout.justification_spacing:
+        layout.mudjam_reused = True
+        return
+    layout.mudjam_reused = False
+    _original_reactivate(layout, style)
+
+
+def _shaped_again(textbox: Any) -> None:
+    """What upstream draws from: a new Pango layout of the text (see `_reactivate`)."""
+    textbox.pango_layout.mudjam_reused = False
+    _original_reactivate(textbox.pango_layout, textbox.style)
 
 
 # The text of glyphs --------------------------------------------------------------------------------
@@ -524,6 +585,8 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     from weasyprint.draw.text import get_last_word_end
     from weasyprint.text.ffi import TO_UNITS, pango
 
+    textbox.pango_layout.mudjam_drawn = True  # dropped once drawn (`_deactivate`)
+
     # Don’t draw lines with only invisible characters.
     if not textbox.text.strip():
         return None
@@ -531,9 +594,14 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     if textbox.style["font_size"] < 1e-6:  # default float precision used by pydyf
         return None
 
+    ellipsis_drawn = text_overflow == "ellipsis" or block_ellipsis != "none"
+    kept = _kept_line(textbox, ellipsis_drawn)
+    if kept is not None:
+        return kept
+
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
 
-    if text_overflow == "ellipsis" or block_ellipsis != "none":
+    if ellipsis_drawn:
         assert textbox.pango_layout.max_width is not None
         max_width = textbox.pango_layout.max_width
         pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))
@@ -570,6 +638,21 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
             textbox.pango_layout.set_text(new_text + ellipsis)
             first_line, index = textbox.pango_layout.get_first_line()
     return first_line
+
+
+def _kept_line(textbox: Any, ellipsis_drawn: bool) -> Any:
+    """The line of the Pango layout kept from layout (`_reactivate`) when it is the whole text and
+    drawn as is; otherwise None, with a new layout made as upstream draws from."""
+    layout = textbox.pango_layout
+    if not getattr(layout, "mudjam_reused", False):
+        return None
+    if not ellipsis_drawn and not _PARAGRAPH_SEPARATORS.search(layout.text):
+        # Single-paragraph mode changes nothing here; setting it would lay the text out again.
+        first_line, index = layout.get_first_line()
+        if index is None:
+            return first_line
+    _shaped_again(textbox)
+    return None
 
 
 def _notdef(font: Any, glyph_id: int, width: int, font_size: float) -> int:
