@@ -74,17 +74,23 @@ _original_build_vector_font_dictionary: Any = None
 _original_draw_first_line: Any = None
 _original_reactivate: Any = None
 _original_deactivate: Any = None
+# weasyprint.text.ffi, set by install(): imported once, not in every line drawn (this module loads
+# where WeasyPrint is not imported).
+_text_ffi: Any = None
 
 
 def install() -> None:
     """Replaces the functions in the WeasyPrint modules; idempotent."""
     global _installed, _original_build_vector_font_dictionary, _original_draw_first_line
-    global _original_reactivate, _original_deactivate
+    global _original_reactivate, _original_deactivate, _text_ffi
     if _installed:
         return
     import weasyprint.draw.text
     import weasyprint.pdf.fonts
+    import weasyprint.text.ffi
     import weasyprint.text.line_break
+
+    _text_ffi = weasyprint.text.ffi
 
     layout_class = weasyprint.text.line_break.Layout
     _original_draw_first_line = weasyprint.draw.text.draw_first_line
@@ -339,7 +345,8 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
     `_code` over the texts `_run_texts` shares out per cluster; missing glyphs are numbered by
     `_missing_code`; a span (`_begin_span`, `_end_span`) wraps what `_run_texts` picks. The rest is
     upstream's, in the same order (split in three functions for length), so the page looks the same."""
-    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+    ffi, pango, from_units = _text_ffi.ffi, _text_ffi.pango, _text_ffi.FROM_UNITS
+    empty, unknown_flag = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
 
     first_line = _first_line(textbox, text_overflow, block_ellipsis)
     if first_line is None:
@@ -366,15 +373,21 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
             font, font_size = _use_font(stream, textbox, pango_font, string)
             string = ""
         string += "<"
-        texts, spans = _run_texts(glyph_item, utf8_text)
+        infos = glyphs_info[0:num_glyphs]  # a Python list: far quicker to index than the C array
+        texts, spans = _run_texts(glyph_item, utf8_text, infos)
         span_end = -1
+        # The font's, looked up once a run (the dictionaries are the font's own, filled in place).
+        to_unicode, widths = font.to_unicode, font.widths
+        code_format = "02x" if font.bitmap else "04x"
+        emoji_font = font.svg or font.png or font.colr
 
-        for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
+        for i, glyph_info in enumerate(infos):
             glyph_id = glyph_info.glyph
-            width = glyph_info.geometry.width
+            geometry = glyph_info.geometry
+            width = geometry.width
 
             # Display zero-width empty glyph.
-            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+            if glyph_id == empty:
                 string += f">{-width / font_size}<"
                 continue
 
@@ -383,31 +396,36 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
                 string = _begin_span(stream, string, actual_text)
 
             # Display .notdef and log warning for missing glyphs.
-            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            if glyph_id & unknown_flag:
                 glyph_id = _notdef(font, glyph_id, width, font_size)
 
             # The code drawing this glyph as its text: the glyph id, or an alias for it.
             text = texts[i]
-            code = glyph_id if font.to_unicode.get(glyph_id) == text else _code(font, glyph_id, text)
+            code = glyph_id if to_unicode.get(glyph_id) == text else _code(font, glyph_id, text)
 
             # Set horizontal and vertical offsets.
-            offset = glyph_info.geometry.x_offset / font_size
-            string = _show_glyph(stream, string, font, code, offset, rise=glyph_info.geometry.y_offset / 1000)
+            offset = geometry.x_offset / font_size
+            y_offset = geometry.y_offset
+            string = (
+                _show_glyph(stream, string, font, code, offset, rise=y_offset / 1000)
+                if y_offset
+                else string + (f">{-offset}<" if offset else "") + format(code, code_format)
+            )
 
             # Get glyph logical widths.
             logical_width = (
-                font.widths[glyph_id]
-                if glyph_id in font.widths
+                widths[glyph_id]
+                if glyph_id in widths
                 else _logical_width(stream, font, pango_font, font_size, glyph_id)
             )
 
             # Set kerning, word spacing, letter spacing.
-            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+            kerning = logical_width + offset - width * 1000 * from_units / font_size
             if kerning:
                 string += f">{int(kerning)}<"
 
             # Create list of emojis.
-            emoji = (font.svg or font.png or font.colr) and _emoji(
+            emoji = emoji_font and _emoji(
                 textbox, font, pango_font, stream, font_size, glyph_id, logical_width, kerning, x_advance
             )
             if emoji:
@@ -431,32 +449,29 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
     return emojis
 
 
-def _run_texts(glyph_item: Any, utf8_text: bytes) -> tuple[list[str], dict[int, tuple[int, str]]]:
+def _run_texts(
+    glyph_item: Any, utf8_text: bytes, infos: list[Any]
+) -> tuple[list[str], dict[int, tuple[int, str]]]:
     """The string each glyph of the run stands for (its cluster's text shared out by `glyph_texts`)
     and the spans to wrap in ActualText: first glyph index → (last glyph index, text).
 
     A span wraps a base and its marks (clusters whose text starts with a combining mark join the
     one before) when one of its glyphs stands for no text (ำ), or when a mark is drawn off the pen
-    (placed over its base): pdftotext reorders such marks by position, or reads a gap after them."""
-    from weasyprint.text.ffi import pango
-
+    (placed over its base): pdftotext reorders such marks by position, or reads a gap after them.
+    `infos` are the run's glyphs (`PangoGlyphInfo`), as a list."""
     glyph_string = glyph_item.glyphs
-    glyphs_info, num_glyphs, clusters = (
-        glyph_string.glyphs,
-        glyph_string.num_glyphs,
-        glyph_string.log_clusters,
-    )
+    num_glyphs, clusters = glyph_string.num_glyphs, glyph_string.log_clusters
     item_offset, item_length = glyph_item.item.offset, glyph_item.item.length
     rtl = glyph_item.item.analysis.level % 2
     clusters = clusters[0:num_glyphs]  # Python lists: far quicker to index than the C arrays
-    glyphs = [info.glyph for info in glyphs_info[0:num_glyphs]]
+    glyphs = [info.glyph for info in infos]
     # A cluster's text runs from its offset to the next cluster's, in logical order whatever the
     # direction.
     starts = sorted(set(clusters))
     ends = dict(zip(starts, [*starts[1:], item_length], strict=True))
     texts = [""] * num_glyphs
     elements: list[tuple[list[int], str]] = []  # a base and its marks: drawn glyphs, text
-    empty = pango.PANGO_GLYPH_EMPTY
+    empty = _text_ffi.pango.PANGO_GLYPH_EMPTY
     i = 0
     while i < num_glyphs:
         j = i
@@ -478,21 +493,20 @@ def _run_texts(glyph_item: Any, utf8_text: bytes) -> tuple[list[str], dict[int, 
         elif drawn:
             elements.append((drawn, text))
         i = j + 1
+    # One glyph alone stands for all its text and is drawn on the pen: never a span.
     spans = {
         drawn[0]: (drawn[-1], text)
         for drawn, text in elements
-        if text
-        and (
-            not all(texts[k] for k in drawn)
-            or (len(drawn) > 1 and any(_moved(glyphs_info[k]) for k in drawn))
-        )
+        if len(drawn) > 1
+        and text
+        and (not all(texts[k] for k in drawn) or any(_moved(infos[k]) for k in drawn))
     }
     return texts, spans
 
 
 def _use_font(stream: Any, textbox: Any, pango_font: Any, string: str) -> tuple[Any, float]:
     """Upstream's change of font in a line: the glyphs so far shown, the font and its size set."""
-    from weasyprint.text.ffi import pango
+    pango = _text_ffi.pango
 
     # Add font file content and get font size.
     font, font_size = stream.add_font(pango_font)
@@ -534,10 +548,10 @@ def _show_glyph(stream: Any, string: str, font: Any, code: int, offset: float, *
 def _logical_width(stream: Any, font: Any, pango_font: Any, font_size: float, glyph_id: int) -> Any:
     """Upstream's glyph logical width, in thousandths of the font size, kept per glyph id."""
     if glyph_id not in font.widths:
-        from weasyprint.text.ffi import FROM_UNITS, pango
-
-        pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
-        font.widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+        _text_ffi.pango.pango_font_get_glyph_extents(
+            pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+        )
+        font.widths[glyph_id] = round(stream.logical_rect.width * 1000 * _text_ffi.FROM_UNITS / font_size)
     return font.widths[glyph_id]
 
 
@@ -582,8 +596,7 @@ def _end_string(stream: Any, string: str) -> str:
 
 def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     """Upstream's first half of draw_first_line: the line to draw, None if there is nothing to draw."""
-    from weasyprint.draw.text import get_last_word_end
-    from weasyprint.text.ffi import TO_UNITS, pango
+    pango, to_units = _text_ffi.pango, _text_ffi.TO_UNITS
 
     textbox.pango_layout.mudjam_drawn = True  # dropped once drawn (`_deactivate`)
 
@@ -602,9 +615,11 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
 
     if ellipsis_drawn:
+        from weasyprint.draw.text import get_last_word_end
+
         assert textbox.pango_layout.max_width is not None
         max_width = textbox.pango_layout.max_width
-        pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))
+        pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * to_units))
         if text_overflow == "ellipsis":
             pango.pango_layout_set_ellipsize(textbox.pango_layout.layout, pango.PANGO_ELLIPSIZE_END)
         else:
@@ -628,6 +643,8 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     first_line, index = textbox.pango_layout.get_first_line()
 
     if block_ellipsis != "none":
+        from weasyprint.draw.text import get_last_word_end
+
         while index:
             last_word_end = get_last_word_end(
                 textbox.pango_layout.text[: -len(ellipsis)], textbox.style["lang"]
