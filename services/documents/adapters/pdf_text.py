@@ -53,25 +53,52 @@ UPSTREAM_SOURCES = {
     "weasyprint.pdf.fonts._build_vector_font_dictionary": (
         "a21fcc622297b7915d9bbb7915ff1c922b53e96ab6a4dafbf970d662775d664c"
     ),
+    # Reusing the line layout shaped (`_reactivate`) relies on these as they are.
+    "weasyprint.text.line_break.Layout.reactivate": (
+        "3d5afe839d754d1385ac9b9293f541eda37ff6d9c250a35564893c5dab8b790b"
+    ),
+    "weasyprint.text.line_break.Layout.deactivate": (
+        "7cf0cda9446068d6df616321ff49963efb14e3f688a7dce60d80bfb4c8e24f09"
+    ),
+    "weasyprint.text.line_break.Layout.set_text": (
+        "43fa801476cb38cdbe3386d07d125338a035c1fb01747c0369cc545826793028"
+    ),
+    "weasyprint.text.line_break.first_line_metrics": (
+        "d3ba485663a7b6c5b901d013740922ff03ed244e847d8c17c3d3b8256352447a"
+    ),
+    "weasyprint.draw.text.draw_text": ("d1cfa769e258eb9ac89a2389e16416adadb044cd238836a44719ff04f6b4bb9e"),
 }
 
 _installed = False
 _original_build_vector_font_dictionary: Any = None
 _original_draw_first_line: Any = None
+_original_reactivate: Any = None
+_original_deactivate: Any = None
+# weasyprint.text.ffi, set by install(): imported once, not in every line drawn (this module loads
+# where WeasyPrint is not imported).
+_text_ffi: Any = None
 
 
 def install() -> None:
-    """Replaces the two functions in the WeasyPrint modules; idempotent."""
+    """Replaces the functions in the WeasyPrint modules; idempotent."""
     global _installed, _original_build_vector_font_dictionary, _original_draw_first_line
+    global _original_reactivate, _original_deactivate, _text_ffi
     if _installed:
         return
     import weasyprint.draw.text
     import weasyprint.pdf.fonts
+    import weasyprint.text.ffi
+    import weasyprint.text.line_break
 
+    _text_ffi = weasyprint.text.ffi
+
+    layout_class = weasyprint.text.line_break.Layout
     _original_draw_first_line = weasyprint.draw.text.draw_first_line
     _original_build_vector_font_dictionary = weasyprint.pdf.fonts._build_vector_font_dictionary
+    _original_reactivate, _original_deactivate = layout_class.reactivate, layout_class.deactivate
     weasyprint.draw.text.draw_first_line = draw_first_line
     weasyprint.pdf.fonts._build_vector_font_dictionary = _build_vector_font_dictionary
+    layout_class.reactivate, layout_class.deactivate = _reactivate, _deactivate
     _installed = True
 
 
@@ -80,15 +107,19 @@ def as_shipped() -> Iterator[None]:
     """WeasyPrint's own functions back for the block (for comparing with them); after `install()`."""
     import weasyprint.draw.text
     import weasyprint.pdf.fonts
+    import weasyprint.text.line_break
 
     assert _installed
+    layout_class = weasyprint.text.line_break.Layout
     weasyprint.draw.text.draw_first_line = _original_draw_first_line
     weasyprint.pdf.fonts._build_vector_font_dictionary = _original_build_vector_font_dictionary
+    layout_class.reactivate, layout_class.deactivate = _original_reactivate, _original_deactivate
     try:
         yield
     finally:
         weasyprint.draw.text.draw_first_line = draw_first_line
         weasyprint.pdf.fonts._build_vector_font_dictionary = _build_vector_font_dictionary
+        layout_class.reactivate, layout_class.deactivate = _reactivate, _deactivate
 
 
 def upstream_source_digests() -> dict[str, str]:
@@ -97,17 +128,53 @@ def upstream_source_digests() -> dict[str, str]:
     digests = {}
     for name in UPSTREAM_SOURCES:
         module_name, function = name.rsplit(".", 1)
+        class_name = None
+        if module_name.rsplit(".", 1)[-1][:1].isupper():  # a method: module.Class.function
+            module_name, class_name = module_name.rsplit(".", 1)
         spec = importlib.util.find_spec(module_name)
         assert spec is not None, module_name
         assert spec.origin is not None, module_name
         source = Path(spec.origin).read_text()
-        node = next(
-            node
-            for node in ast.parse(source).body
-            if isinstance(node, ast.FunctionDef) and node.name == function
-        )
+        body = ast.parse(source).body
+        if class_name is not None:
+            body = next(
+                node.body for node in body if isinstance(node, ast.ClassDef) and node.name == class_name
+            )
+        node = next(node for node in body if isinstance(node, ast.FunctionDef) and node.name == function)
         digests[name] = hashlib.sha256((ast.get_source_segment(source, node) or "").encode()).hexdigest()
     return digests
+
+
+# Reusing the line shaped at layout -----------------------------------------------------------------
+
+# Pango's paragraph separators: where one is in the text, single-paragraph mode changes the lines.
+_PARAGRAPH_SEPARATORS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def _deactivate(layout: Any) -> None:
+    """Upstream drops a line's Pango layout after layout and makes it again to draw the line
+    (`_reactivate`); it is kept until drawn, then dropped as upstream does."""
+    if getattr(layout, "mudjam_drawn", False):
+        _original_deactivate(layout)
+
+
+def _reactivate(layout: Any, style: Any) -> None:
+    """Upstream's `reactivate` makes a new Pango layout of the line's text and shapes it again. The
+    one kept from layout holds the same text in the same style, shaped the same: the last text
+    `first_line_metrics` set is the line's, and the width it leaves is none, or one the text fits
+    in (`_first_line` checks the line is the whole text). It is reused unless the style is another
+    or the line is justified (upstream's adds the justification spacing when drawing)."""
+    if hasattr(layout, "layout") and style is layout.style and not layout.justification_spacing:
+        layout.mudjam_reused = True
+        return
+    layout.mudjam_reused = False
+    _original_reactivate(layout, style)
+
+
+def _shaped_again(textbox: Any) -> None:
+    """What upstream draws from: a new Pango layout of the text (see `_reactivate`)."""
+    textbox.pango_layout.mudjam_reused = False
+    _original_reactivate(textbox.pango_layout, textbox.style)
 
 
 # The text of glyphs --------------------------------------------------------------------------------
@@ -278,7 +345,8 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
     `_code` over the texts `_run_texts` shares out per cluster; missing glyphs are numbered by
     `_missing_code`; a span (`_begin_span`, `_end_span`) wraps what `_run_texts` picks. The rest is
     upstream's, in the same order (split in three functions for length), so the page looks the same."""
-    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+    ffi, pango, from_units = _text_ffi.ffi, _text_ffi.pango, _text_ffi.FROM_UNITS
+    empty, unknown_flag = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
 
     first_line = _first_line(textbox, text_overflow, block_ellipsis)
     if first_line is None:
@@ -305,15 +373,21 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
             font, font_size = _use_font(stream, textbox, pango_font, string)
             string = ""
         string += "<"
-        texts, spans = _run_texts(glyph_item, utf8_text)
+        infos = glyphs_info[0:num_glyphs]  # a Python list: far quicker to index than the C array
+        texts, spans = _run_texts(glyph_item, utf8_text, infos)
         span_end = -1
+        # The font's, looked up once a run (the dictionaries are the font's own, filled in place).
+        to_unicode, widths = font.to_unicode, font.widths
+        code_format = "02x" if font.bitmap else "04x"
+        emoji_font = font.svg or font.png or font.colr
 
-        for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
+        for i, glyph_info in enumerate(infos):
             glyph_id = glyph_info.glyph
-            width = glyph_info.geometry.width
+            geometry = glyph_info.geometry
+            width = geometry.width
 
             # Display zero-width empty glyph.
-            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+            if glyph_id == empty:
                 string += f">{-width / font_size}<"
                 continue
 
@@ -322,31 +396,36 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
                 string = _begin_span(stream, string, actual_text)
 
             # Display .notdef and log warning for missing glyphs.
-            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            if glyph_id & unknown_flag:
                 glyph_id = _notdef(font, glyph_id, width, font_size)
 
             # The code drawing this glyph as its text: the glyph id, or an alias for it.
             text = texts[i]
-            code = glyph_id if font.to_unicode.get(glyph_id) == text else _code(font, glyph_id, text)
+            code = glyph_id if to_unicode.get(glyph_id) == text else _code(font, glyph_id, text)
 
             # Set horizontal and vertical offsets.
-            offset = glyph_info.geometry.x_offset / font_size
-            string = _show_glyph(stream, string, font, code, offset, rise=glyph_info.geometry.y_offset / 1000)
+            offset = geometry.x_offset / font_size
+            y_offset = geometry.y_offset
+            string = (
+                _show_glyph(stream, string, font, code, offset, rise=y_offset / 1000)
+                if y_offset
+                else string + (f">{-offset}<" if offset else "") + format(code, code_format)
+            )
 
             # Get glyph logical widths.
             logical_width = (
-                font.widths[glyph_id]
-                if glyph_id in font.widths
+                widths[glyph_id]
+                if glyph_id in widths
                 else _logical_width(stream, font, pango_font, font_size, glyph_id)
             )
 
             # Set kerning, word spacing, letter spacing.
-            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+            kerning = logical_width + offset - width * 1000 * from_units / font_size
             if kerning:
                 string += f">{int(kerning)}<"
 
             # Create list of emojis.
-            emoji = (font.svg or font.png or font.colr) and _emoji(
+            emoji = emoji_font and _emoji(
                 textbox, font, pango_font, stream, font_size, glyph_id, logical_width, kerning, x_advance
             )
             if emoji:
@@ -370,32 +449,29 @@ def draw_first_line(stream: Any, textbox: Any, text_overflow: Any, block_ellipsi
     return emojis
 
 
-def _run_texts(glyph_item: Any, utf8_text: bytes) -> tuple[list[str], dict[int, tuple[int, str]]]:
+def _run_texts(
+    glyph_item: Any, utf8_text: bytes, infos: list[Any]
+) -> tuple[list[str], dict[int, tuple[int, str]]]:
     """The string each glyph of the run stands for (its cluster's text shared out by `glyph_texts`)
     and the spans to wrap in ActualText: first glyph index → (last glyph index, text).
 
     A span wraps a base and its marks (clusters whose text starts with a combining mark join the
     one before) when one of its glyphs stands for no text (ำ), or when a mark is drawn off the pen
-    (placed over its base): pdftotext reorders such marks by position, or reads a gap after them."""
-    from weasyprint.text.ffi import pango
-
+    (placed over its base): pdftotext reorders such marks by position, or reads a gap after them.
+    `infos` are the run's glyphs (`PangoGlyphInfo`), as a list."""
     glyph_string = glyph_item.glyphs
-    glyphs_info, num_glyphs, clusters = (
-        glyph_string.glyphs,
-        glyph_string.num_glyphs,
-        glyph_string.log_clusters,
-    )
+    num_glyphs, clusters = glyph_string.num_glyphs, glyph_string.log_clusters
     item_offset, item_length = glyph_item.item.offset, glyph_item.item.length
     rtl = glyph_item.item.analysis.level % 2
     clusters = clusters[0:num_glyphs]  # Python lists: far quicker to index than the C arrays
-    glyphs = [info.glyph for info in glyphs_info[0:num_glyphs]]
+    glyphs = [info.glyph for info in infos]
     # A cluster's text runs from its offset to the next cluster's, in logical order whatever the
     # direction.
     starts = sorted(set(clusters))
     ends = dict(zip(starts, [*starts[1:], item_length], strict=True))
     texts = [""] * num_glyphs
     elements: list[tuple[list[int], str]] = []  # a base and its marks: drawn glyphs, text
-    empty = pango.PANGO_GLYPH_EMPTY
+    empty = _text_ffi.pango.PANGO_GLYPH_EMPTY
     i = 0
     while i < num_glyphs:
         j = i
@@ -417,21 +493,20 @@ def _run_texts(glyph_item: Any, utf8_text: bytes) -> tuple[list[str], dict[int, 
         elif drawn:
             elements.append((drawn, text))
         i = j + 1
+    # One glyph alone stands for all its text and is drawn on the pen: never a span.
     spans = {
         drawn[0]: (drawn[-1], text)
         for drawn, text in elements
-        if text
-        and (
-            not all(texts[k] for k in drawn)
-            or (len(drawn) > 1 and any(_moved(glyphs_info[k]) for k in drawn))
-        )
+        if len(drawn) > 1
+        and text
+        and (not all(texts[k] for k in drawn) or any(_moved(infos[k]) for k in drawn))
     }
     return texts, spans
 
 
 def _use_font(stream: Any, textbox: Any, pango_font: Any, string: str) -> tuple[Any, float]:
     """Upstream's change of font in a line: the glyphs so far shown, the font and its size set."""
-    from weasyprint.text.ffi import pango
+    pango = _text_ffi.pango
 
     # Add font file content and get font size.
     font, font_size = stream.add_font(pango_font)
@@ -473,10 +548,10 @@ def _show_glyph(stream: Any, string: str, font: Any, code: int, offset: float, *
 def _logical_width(stream: Any, font: Any, pango_font: Any, font_size: float, glyph_id: int) -> Any:
     """Upstream's glyph logical width, in thousandths of the font size, kept per glyph id."""
     if glyph_id not in font.widths:
-        from weasyprint.text.ffi import FROM_UNITS, pango
-
-        pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
-        font.widths[glyph_id] = round(stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+        _text_ffi.pango.pango_font_get_glyph_extents(
+            pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+        )
+        font.widths[glyph_id] = round(stream.logical_rect.width * 1000 * _text_ffi.FROM_UNITS / font_size)
     return font.widths[glyph_id]
 
 
@@ -521,8 +596,9 @@ def _end_string(stream: Any, string: str) -> str:
 
 def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     """Upstream's first half of draw_first_line: the line to draw, None if there is nothing to draw."""
-    from weasyprint.draw.text import get_last_word_end
-    from weasyprint.text.ffi import TO_UNITS, pango
+    pango, to_units = _text_ffi.pango, _text_ffi.TO_UNITS
+
+    textbox.pango_layout.mudjam_drawn = True  # dropped once drawn (`_deactivate`)
 
     # Don’t draw lines with only invisible characters.
     if not textbox.text.strip():
@@ -531,12 +607,19 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     if textbox.style["font_size"] < 1e-6:  # default float precision used by pydyf
         return None
 
+    ellipsis_drawn = text_overflow == "ellipsis" or block_ellipsis != "none"
+    kept = _kept_line(textbox, ellipsis_drawn)
+    if kept is not None:
+        return kept
+
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
 
-    if text_overflow == "ellipsis" or block_ellipsis != "none":
+    if ellipsis_drawn:
+        from weasyprint.draw.text import get_last_word_end
+
         assert textbox.pango_layout.max_width is not None
         max_width = textbox.pango_layout.max_width
-        pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))
+        pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * to_units))
         if text_overflow == "ellipsis":
             pango.pango_layout_set_ellipsize(textbox.pango_layout.layout, pango.PANGO_ELLIPSIZE_END)
         else:
@@ -560,6 +643,8 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
     first_line, index = textbox.pango_layout.get_first_line()
 
     if block_ellipsis != "none":
+        from weasyprint.draw.text import get_last_word_end
+
         while index:
             last_word_end = get_last_word_end(
                 textbox.pango_layout.text[: -len(ellipsis)], textbox.style["lang"]
@@ -570,6 +655,21 @@ def _first_line(textbox: Any, text_overflow: Any, block_ellipsis: Any) -> Any:
             textbox.pango_layout.set_text(new_text + ellipsis)
             first_line, index = textbox.pango_layout.get_first_line()
     return first_line
+
+
+def _kept_line(textbox: Any, ellipsis_drawn: bool) -> Any:
+    """The line of the Pango layout kept from layout (`_reactivate`) when it is the whole text and
+    drawn as is; otherwise None, with a new layout made as upstream draws from."""
+    layout = textbox.pango_layout
+    if not getattr(layout, "mudjam_reused", False):
+        return None
+    if not ellipsis_drawn and not _PARAGRAPH_SEPARATORS.search(layout.text):
+        # Single-paragraph mode changes nothing here; setting it would lay the text out again.
+        first_line, index = layout.get_first_line()
+        if index is None:
+            return first_line
+    _shaped_again(textbox)
+    return None
 
 
 def _notdef(font: Any, glyph_id: int, width: int, font_size: float) -> int:

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import fontpkg_sarabun
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from services.documents.adapters import pdf_text
+from services.documents.adapters import pdf_text, pdf_write
 from services.documents.content import Sheet
 
 log = logging.getLogger(__name__)
@@ -186,10 +186,11 @@ def html_to_pdf(
     html: str, *, stylesheets: list[Any] | None = None, cache: dict[str, Any] | None = None
 ) -> bytes:
     """Runs in a render process (or directly, in tests). The text layer reads as the HTML's text,
-    Thai included (`pdf_text`)."""
+    Thai included (`pdf_text`); each object is serialised once (`pdf_write`)."""
     from weasyprint import HTML
 
     pdf_text.install()
+    pdf_write.install()
     document = HTML(string=html, url_fetcher=_shared_fetcher(), base_url=str(FONT_DIR))
     pdf: bytes = document.write_pdf(
         font_config=_fonts(), stylesheets=stylesheets, cache=cache, pdf_variant=PDF_VARIANT

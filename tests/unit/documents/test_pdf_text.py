@@ -108,6 +108,32 @@ def test_the_pages_look_as_weasyprint_draws_them_without_the_fix() -> None:
         assert ImageChops.difference(ours, theirs).getextrema()[1] <= 1
 
 
+def test_a_line_drawn_from_the_layout_shaped_at_layout_is_the_same_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reusing each line's Pango layout from layout (instead of shaping it again to draw it) makes
+    the same PDF, byte for byte: Thai in every weight, and a whole document (floats, tables)."""
+    from weasyprint.text.line_break import Layout
+
+    html = render_html(
+        build_sheet(
+            facts=factories.invoice(),
+            version=1,
+            branch_id="bkk",
+            tenant=factories.tenant(),
+            customer=factories.customer(),
+            language="th",
+        )
+    )
+    pdf_text.install()
+    reused = (_pdf(STRESS), html_to_pdf(html))
+    monkeypatch.setattr(Layout, "reactivate", pdf_text._original_reactivate)
+    monkeypatch.setattr(Layout, "deactivate", pdf_text._original_deactivate)
+    shaped_again = (_pdf(STRESS), html_to_pdf(html))
+
+    assert reused == shaped_again
+
+
 @pytest.mark.parametrize(
     ("text", "glyphs", "shared_out"),
     [
