@@ -3,6 +3,7 @@ customer's language with the DEPRR attached, sent once even across redelivery, r
 staff alerts in an inbox scoped to the tenant and branches, and emailed to the billing staff."""
 
 import json
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -336,3 +337,16 @@ async def test_one_email_per_return_across_kill_restart_and_replay(system: Syste
     assert len(_mail_to(system, customer.email)) == 1
     [notice] = await _notices(system, tenant_id, customer.customer_id)
     assert notice["status"] == "sent"
+
+
+async def test_on_one_machine_notifications_yield_the_cpu_to_what_customers_wait_for(system: System) -> None:
+    """The dev stack shares one machine: emails and alerts run nicer than the services that draw
+    the PDF and the pages a customer is waiting for."""
+    niceness = {
+        name: os.getpriority(os.PRIO_PROCESS, process.pid)
+        for name, process in system.stack.processes.items()
+        if name in ("documents", "portal", "notifications")
+    }
+
+    assert niceness["notifications"] == min(niceness["documents"] + 5, 19)
+    assert niceness["portal"] == niceness["documents"]
