@@ -393,7 +393,9 @@ def _numbering_faults(rows: list[Any]) -> int:
 
 
 async def run(commands: int, workers: int, every: tuple[float, float], min_kills: int = 0) -> dict[str, Any]:
-    async with running_system() as system:
+    # One portal process: a killed supervisor leaves its workers holding the port, and the embedded
+    # broker wedges a group whose several members all left at once (mudjam/stack.py).
+    async with running_system(portal_workers=1) as system:
         ledger = Ledger()
         clients = Clients(system, ledger)
         tenants = [await system.new_tenant() for _ in range(2)]

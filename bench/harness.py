@@ -14,9 +14,10 @@ from tests.system import System
 
 
 @asynccontextmanager
-async def running_system() -> AsyncIterator[System]:
+async def running_system(portal_workers: int = os.cpu_count() or 1) -> AsyncIterator[System]:
     """The system, started and migrated; stopped on the way out (its state folder is kept, logs
-    under `logs/`)."""
+    under `logs/`). The portal runs `portal_workers` processes: one per core, as production runs it,
+    unless the caller kills and restarts it (then one, as the test stack does)."""
     state = Path(tempfile.mkdtemp(prefix="mudjam-bench-"))
     ports = {service: free_port() for service in SERVICES}
     stack = Stack(
@@ -26,9 +27,7 @@ async def running_system() -> AsyncIterator[System]:
             kafka_port=free_port(),
             smtp_port=free_port(),
             kafka_session_timeout_ms=2000,
-            # The portal as production runs it, a worker per core (the test stack runs one, as its
-            # tests restart the portal; nothing here does).
-            extra_env={"PORTAL_WORKERS": str(os.cpu_count() or 1)},
+            extra_env={"PORTAL_WORKERS": str(portal_workers)},
         )
     )
     stack.start_infrastructure()
