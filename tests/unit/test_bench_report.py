@@ -194,7 +194,7 @@ def test_a_run_of_some_parts_keeps_the_others_from_the_run_before_with_their_own
     assert record["parts"]["flows"] == earlier["parts"]["flows"]
     generated = report.report_results(record)
     assert "flows 2026-12-01 22:00 UTC" in generated
-    assert "Not measured yet: render, portal, zip." in generated
+    assert "Not measured yet: render, text, portal, zip." in generated
 
 
 def test_without_per_language_times_the_render_table_says_both_languages() -> None:
